@@ -1,0 +1,36 @@
+import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import { ApiError } from '../common/errors/protocol-error.js';
+
+/** Turns a body-parser failure into a ProtocolError, so the error filter writes the usual JSON shape. */
+function toBodyError(error: unknown, limit: number): ApiError {
+  const type = (error as { type?: unknown })?.type;
+  const invalid = (status: number, description: string) =>
+    new ApiError(status, 'invalid_request', description, { detail: (error as Error)?.message });
+  switch (type) {
+    case 'entity.too.large':
+      return invalid(413, `The request body is larger than ${limit} bytes.`);
+    case 'entity.parse.failed':
+      return invalid(400, 'The request body is not valid JSON.');
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return invalid(415, 'The request body encoding or charset is not supported.');
+    default:
+      return invalid(400, 'The request body could not be read.');
+  }
+}
+
+function guarded(parser: RequestHandler, limit: number): RequestHandler {
+  return (request: Request, response: Response, next: NextFunction) =>
+    parser(request, response, (error?: unknown) => next(error ? toBodyError(error, limit) : undefined));
+}
+
+/**
+ * JSON bodies (application/json and +json types) are parsed for the JSON APIs; form bodies are kept as
+ * the raw string, because OAuth endpoints parse them by hand to refuse repeated parameters.
+ */
+export function bodyParsers(limit: number): RequestHandler[] {
+  return [
+    guarded(express.json({ limit, type: ['application/json', 'application/*+json'], strict: true }), limit),
+    guarded(express.text({ limit, type: 'application/x-www-form-urlencoded', defaultCharset: 'utf-8' }), limit),
+  ];
+}

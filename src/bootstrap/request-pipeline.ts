@@ -1,0 +1,76 @@
+import type { NextFunction, Request, Response } from 'express';
+import { randomId } from '../common/crypto/random.js';
+import type { AppLogger } from '../common/logging/app-logger.js';
+import { requestContext } from '../common/logging/request-context.js';
+
+const INCOMING_ID = /^[A-Za-z0-9._:-]{1,64}$/;
+
+/**
+ * The first middleware of every role: assigns the request id, logs one access line per request,
+ * counts requests in flight and, once draining has begun, refuses new requests with 503.
+ */
+export class RequestPipeline {
+  private inFlight = 0;
+  private draining = false;
+  private readonly idleWaiters: Array<() => void> = [];
+
+  constructor(
+    private readonly role: string,
+    private readonly logger: AppLogger,
+  ) {}
+
+  get active(): number {
+    return this.inFlight;
+  }
+
+  readonly middleware = (request: Request, response: Response, next: NextFunction): void => {
+    const incoming = request.header('x-request-id');
+    const requestId = incoming && INCOMING_ID.test(incoming) ? incoming : randomId(12);
+    response.setHeader('X-Request-Id', requestId);
+    response.setHeader('X-Content-Type-Options', 'nosniff');
+    if (this.draining) {
+      response.setHeader('Connection', 'close');
+      response.setHeader('Retry-After', '1');
+      response.status(503).json({ error: 'temporarily_unavailable', error_description: 'The server is shutting down.' });
+      return;
+    }
+    const started = process.hrtime.bigint();
+    this.inFlight += 1;
+    let finished = false;
+    const done = (): void => {
+      if (finished) return;
+      finished = true;
+      this.inFlight -= 1;
+      requestContext.run({ requestId, role: this.role }, () =>
+        this.logger.info('request', {
+          method: request.method,
+          path: request.path,
+          status: response.statusCode,
+          ms: Number((process.hrtime.bigint() - started) / 1000n) / 1000,
+          ip: request.ip,
+          aborted: !response.writableFinished || undefined,
+        }),
+      );
+      if (this.inFlight === 0) this.idleWaiters.splice(0).forEach((resolve) => resolve());
+    };
+    response.once('finish', done);
+    response.once('close', done);
+    requestContext.run({ requestId, role: this.role }, () => {
+      if (this.draining) response.setHeader('Connection', 'close');
+      next();
+    });
+  };
+
+  /** Stops taking new requests; resolves when the ones in flight have finished or the grace ends. */
+  drain(graceMs: number): Promise<boolean> {
+    this.draining = true;
+    if (this.inFlight === 0) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => resolve(false), graceMs);
+      this.idleWaiters.push(() => {
+        clearTimeout(timer);
+        resolve(true);
+      });
+    });
+  }
+}

@@ -1,0 +1,53 @@
+import { Global, Module, type DynamicModule } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { DataSource } from 'typeorm';
+import { Clock } from './common/clock/clock.js';
+import { ErrorFilter } from './common/errors/error.filter.js';
+import { HealthController } from './common/health/health.controller.js';
+import { AppLogger } from './common/logging/app-logger.js';
+import type { AppConfig } from './config/app-config.js';
+import {
+  APP_CONFIG,
+  AS_CONFIG,
+  BACKEND_CONFIG,
+  DATABASE_CONFIG,
+  MCP_CONFIG,
+  SERVER_CONFIG,
+} from './config/config.tokens.js';
+import type { Role } from './config/sections/server.js';
+
+/** What every role shares with the others in one process: configuration, database, clock, logger. */
+export interface SharedServices {
+  readonly config: AppConfig;
+  readonly dataSource: DataSource;
+  readonly logger: AppLogger;
+  readonly clock: Clock;
+}
+
+export const ROLE = Symbol('Role');
+
+@Global()
+@Module({})
+export class CoreModule {
+  static forRole(role: Role, shared: SharedServices): DynamicModule {
+    const { config } = shared;
+    const providers = [
+      { provide: ROLE, useValue: role },
+      { provide: APP_CONFIG, useValue: config },
+      { provide: SERVER_CONFIG, useValue: config.server },
+      { provide: DATABASE_CONFIG, useValue: config.database },
+      { provide: AS_CONFIG, useValue: config.authorizationServer },
+      { provide: BACKEND_CONFIG, useValue: config.clientBackend },
+      { provide: MCP_CONFIG, useValue: config.mcpResource },
+      { provide: DataSource, useValue: shared.dataSource },
+      { provide: AppLogger, useValue: shared.logger },
+      { provide: Clock, useValue: shared.clock },
+    ];
+    return {
+      module: CoreModule,
+      controllers: [HealthController],
+      providers: [...providers, { provide: APP_FILTER, useFactory: (logger: AppLogger) => new ErrorFilter(logger), inject: [AppLogger] }],
+      exports: providers.map((provider) => provider.provide),
+    };
+  }
+}

@@ -1,0 +1,36 @@
+/** Raised by the embedded driver when a connection can't be had in time. */
+export class ConnectionWaitTimeoutError extends Error {
+  override readonly name = 'ConnectionWaitTimeoutError';
+}
+
+const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', '57P01', '57P02', '57P03', '53300']);
+const UNAVAILABLE_MESSAGES = [
+  'timeout exceeded when trying to connect',
+  'Connection terminated',
+  'connection terminated',
+  'Client has encountered a connection error',
+  'Driver not Connected',
+  'terminating connection',
+  'the database system is',
+  'Cannot use a pool after calling end',
+  'Query read timeout',
+  'canceling statement due to statement timeout',
+];
+
+/** True when an error means "the database is unreachable or overloaded", not "the query is wrong". */
+export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
+  if (!error || typeof error !== 'object' || depth > 4) return false;
+  if (error instanceof ConnectionWaitTimeoutError) return true;
+  const record = error as { code?: unknown; message?: unknown; driverError?: unknown; cause?: unknown };
+  if (typeof record.code === 'string' && (UNAVAILABLE_CODES.has(record.code) || record.code.startsWith('08'))) return true;
+  if (typeof record.message === 'string' && UNAVAILABLE_MESSAGES.some((text) => (record.message as string).includes(text))) {
+    return true;
+  }
+  return isDatabaseUnavailable(record.driverError, depth + 1) || isDatabaseUnavailable(record.cause, depth + 1);
+}
+
+/** True for a unique-constraint violation (SQLSTATE 23505), on pg and on PGlite alike. */
+export function isUniqueViolation(error: unknown): boolean {
+  const record = error as { code?: unknown; driverError?: { code?: unknown } } | undefined;
+  return record?.code === '23505' || record?.driverError?.code === '23505';
+}

@@ -1,0 +1,4 @@
+import { SigningKeyEntity } from '../authorization-server/keys/signing-key.entity.js';
+
+/** Every entity of every context; each context owns its own files. */
+export const ENTITIES = [SigningKeyEntity];

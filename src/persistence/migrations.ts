@@ -1,0 +1,4 @@
+import { SigningKeys1795305600000 } from './migrations/1795305600000-signing-keys.js';
+
+/** Every schema change, in order. The schema is never synchronised from entities. */
+export const MIGRATIONS = [SigningKeys1795305600000];

@@ -1,0 +1,69 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** A port that was free a moment ago on 127.0.0.1 (for child processes that need a fixed port). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface Exited {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface RunningProcess {
+  readonly child: ChildProcess;
+  output(): { stdout: string; stderr: string };
+  exited: Promise<Exited>;
+}
+
+/** Runs a built script (path relative to the repository root) with a bounded lifetime. */
+export function runNode(script: string, env: Record<string, string | undefined>, timeoutMs = 30_000): RunningProcess {
+  const child = spawn(process.execPath, [script], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (chunk) => (stdout += chunk));
+  child.stderr!.on('data', (chunk) => (stderr += chunk));
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  const exited = new Promise<Exited>((resolve) => {
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr });
+    });
+  });
+  return { child, exited, output: () => ({ stdout, stderr }) };
+}
+
+/** Polls until the URL answers 2xx, or fails after the timeout. */
+export async function waitForHttp(url: string, timeoutMs = 20_000, exited?: Promise<unknown>): Promise<number> {
+  const started = Date.now();
+  let gone = false;
+  void exited?.then(() => (gone = true));
+  while (Date.now() - started < timeoutMs) {
+    if (gone) throw new Error(`process exited before ${url} answered`);
+    try {
+      const response = await fetch(url);
+      if (response.ok) return Date.now() - started;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`${url} did not answer within ${timeoutMs} ms`);
+}

@@ -1,0 +1,56 @@
+import { readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import type { DatabaseConfig } from '../../src/config/sections/database.js';
+import { createPglite, openDatabase, type Database } from '../../src/persistence/database.js';
+
+export interface TestDatabase extends Database {
+  /** Set on PostgreSQL: a URL other processes (replicas) can use to reach this same database. */
+  readonly url?: string;
+}
+
+export const TEST_DATABASE_CONFIG: DatabaseConfig = {
+  dataDir: '',
+  poolSize: 10,
+  connectTimeoutMs: 3000,
+  statementTimeoutMs: 30_000,
+};
+
+/**
+ * A fresh, migrated database for one test file: a new PostgreSQL database on the server named by
+ * DATABASE_URL, or an embedded PGlite started from the migrated template.
+ */
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const adminUrl = process.env.DATABASE_URL;
+  if (adminUrl) {
+    const name = `acimd_test_${Math.floor(Date.now() / 1000)}_${randomBytes(4).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: adminUrl });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE "${name}"`);
+    await admin.end();
+    const url = new URL(adminUrl);
+    url.pathname = `/${name}`;
+    const database = await openDatabase({ ...TEST_DATABASE_CONFIG, url: url.toString() });
+    return {
+      ...database,
+      url: url.toString(),
+      async close() {
+        await database.close();
+        const cleanup = new pg.Client({ connectionString: adminUrl });
+        await cleanup.connect();
+        await cleanup.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+        await cleanup.end();
+      },
+    };
+  }
+  const template = process.env.ACIMD_PGLITE_TEMPLATE;
+  const pglite = await createPglite(template ? { loadDataDir: new Blob([readFileSync(template)]) } : {});
+  const database = await openDatabase(TEST_DATABASE_CONFIG, { pglite });
+  return {
+    ...database,
+    async close() {
+      await database.close();
+      await pglite.close();
+    },
+  };
+}
