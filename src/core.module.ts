@@ -1,7 +1,9 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { DataSource } from 'typeorm';
+import { AuditLog } from './common/audit/audit-log.js';
 import { Clock } from './common/clock/clock.js';
+import { RateLimiter } from './common/rate-limit/rate-limiter.js';
 import { ErrorFilter } from './common/errors/error.filter.js';
 import { HealthController } from './common/health/health.controller.js';
 import { AppLogger } from './common/logging/app-logger.js';
@@ -12,6 +14,7 @@ import {
   BACKEND_CONFIG,
   DATABASE_CONFIG,
   MCP_CONFIG,
+  RATE_LIMITS_CONFIG,
   SERVER_CONFIG,
 } from './config/config.tokens.js';
 import type { Role } from './config/sections/server.js';
@@ -39,15 +42,18 @@ export class CoreModule {
       { provide: AS_CONFIG, useValue: config.authorizationServer },
       { provide: BACKEND_CONFIG, useValue: config.clientBackend },
       { provide: MCP_CONFIG, useValue: config.mcpResource },
+      { provide: RATE_LIMITS_CONFIG, useValue: config.rateLimits },
       { provide: DataSource, useValue: shared.dataSource },
       { provide: AppLogger, useValue: shared.logger },
       { provide: Clock, useValue: shared.clock },
+      RateLimiter,
+      AuditLog,
     ];
     return {
       module: CoreModule,
       controllers: [HealthController],
       providers: [...providers, { provide: APP_FILTER, useFactory: (logger: AppLogger) => new ErrorFilter(logger), inject: [AppLogger] }],
-      exports: providers.map((provider) => provider.provide),
+      exports: providers.map((provider) => ('provide' in provider ? provider.provide : provider)),
     };
   }
 }

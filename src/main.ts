@@ -31,6 +31,14 @@ try {
     throw error;
   });
   logger.info('ready', { roles: system.roles.map((role) => ({ role: role.role, url: role.publicUrl })) });
+  for (const [role, credential] of [
+    ['authorization-server', config.authorizationServer.admin],
+    ['client-backend', config.clientBackend.admin],
+  ] as const) {
+    if (!config.server.roles.includes(role)) continue;
+    if (credential.developmentToken) logger.warn('development admin token in use', { role, token: credential.developmentToken });
+    else if (!credential.sha256Hex) logger.warn('admin API disabled: no admin token hash configured', { role });
+  }
 
   let signalled = false;
   const shutdown = (signal: string): void => {

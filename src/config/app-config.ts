@@ -10,6 +10,7 @@ import { readClientBackendConfig, type ClientBackendConfig } from './sections/cl
 import { readDatabaseConfig, type DatabaseConfig } from './sections/database.js';
 import { readMcpResourceConfig, type McpResourceConfig } from './sections/mcp-resource.js';
 import { requireHttps } from './sections/listener.js';
+import { readRateLimitsConfig, type RateLimitsConfig } from './sections/rate-limits.js';
 import { readServerConfig, type ServerConfig } from './sections/server.js';
 
 export interface AppConfig {
@@ -18,6 +19,7 @@ export interface AppConfig {
   readonly authorizationServer: AuthorizationServerConfig;
   readonly clientBackend: ClientBackendConfig;
   readonly mcpResource: McpResourceConfig;
+  readonly rateLimits: RateLimitsConfig;
 }
 
 function readConfigFile(path: string): RawSettings {
@@ -62,6 +64,7 @@ export function loadConfig(environment: Record<string, string | undefined>): App
     authorizationServer: readAuthorizationServerConfig(env),
     clientBackend: readClientBackendConfig(env),
     mcpResource: readMcpResourceConfig(env),
+    rateLimits: readRateLimitsConfig(env),
   };
   if (mode === 'production') {
     if (server.roles.includes('authorization-server')) checkAuthorizationServerProduction(env, config.authorizationServer);

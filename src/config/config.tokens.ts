@@ -5,3 +5,4 @@ export const DATABASE_CONFIG = Symbol('DatabaseConfig');
 export const AS_CONFIG = Symbol('AuthorizationServerConfig');
 export const BACKEND_CONFIG = Symbol('ClientBackendConfig');
 export const MCP_CONFIG = Symbol('McpResourceConfig');
+export const RATE_LIMITS_CONFIG = Symbol('RateLimitsConfig');

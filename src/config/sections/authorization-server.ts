@@ -1,4 +1,5 @@
 import type { EnvReader } from '../env-reader.js';
+import { readAdminCredential, type AdminCredential } from './admin.js';
 import { readBaseUrl, readListener, requireHttps, type ListenerConfig } from './listener.js';
 
 export type SigningAlg = 'ES256' | 'EdDSA';
@@ -26,6 +27,8 @@ export interface AuthorizationServerConfig {
   /** How long a replica trusts its cached view of the signing keys before it looks for a rotation. */
   readonly keyCacheSeconds: number;
   readonly resources: readonly ResourceServerConfig[];
+  /** Operator API (client administration). */
+  readonly admin: AdminCredential;
 }
 
 const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/; // RFC 6749 section 3.3 scope-token
@@ -95,6 +98,7 @@ export function readAuthorizationServerConfig(env: EnvReader): AuthorizationServ
     accessTokenTtlSeconds: env.seconds('AS_ACCESS_TOKEN_TTL', 300, { min: 30, max: 3600 }),
     keyCacheSeconds: env.seconds('AS_KEY_CACHE_TTL', 30, { min: 1, max: 3600 }),
     resources: readResources(env, env.string('MCP_RESOURCE', `${mcpPublicUrl}/mcp`)),
+    admin: readAdminCredential(env, 'AS', 'as'),
   };
 }
 
