@@ -6,7 +6,7 @@ import {
   readAuthorizationServerConfig,
   type AuthorizationServerConfig,
 } from './sections/authorization-server.js';
-import { readClientBackendConfig, type ClientBackendConfig } from './sections/client-backend.js';
+import { checkClientBackendConfig, readClientBackendConfig, type ClientBackendConfig } from './sections/client-backend.js';
 import { readDatabaseConfig, type DatabaseConfig } from './sections/database.js';
 import { readMcpResourceConfig, type McpResourceConfig } from './sections/mcp-resource.js';
 import { requireHttps } from './sections/listener.js';
@@ -66,6 +66,7 @@ export function loadConfig(environment: Record<string, string | undefined>): App
     mcpResource: readMcpResourceConfig(env),
     rateLimits: readRateLimitsConfig(env),
   };
+  if (server.roles.includes('client-backend')) checkClientBackendConfig(config.clientBackend);
   if (mode === 'production') {
     if (server.roles.includes('authorization-server')) checkAuthorizationServerProduction(env, config.authorizationServer);
     if (server.roles.includes('client-backend')) requireHttps(env, 'BACKEND_PUBLIC_URL', config.clientBackend.publicUrl);
