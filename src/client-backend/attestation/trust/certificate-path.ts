@@ -66,7 +66,7 @@ export function validateCertificatePath(x5c: readonly Uint8Array[], anchors: rea
   } else {
     trusted = anchors.find((candidate) => candidate.certificate.ca && issuedBy(top, candidate.certificate));
   }
-  if (!trusted) throw new CertificatePathError('untrusted', `the chain does not reach a configured root (top: ${top.subject.replace(/\n/g, ', ')})`);
+  if (!trusted) throw new CertificatePathError('untrusted', `the chain does not reach a configured root (top: ${(top.subject ?? '').replace(/\n/g, ', ')})`);
   for (const [index, certificate] of chain.entries()) {
     const from = Date.parse(certificate.validFrom);
     const to = Date.parse(certificate.validTo);

@@ -120,7 +120,7 @@ export class WebAuthnAttestationVerifier {
 
   private evidence(decoded: DecodedWebAuthnAttestation, path: ValidatedPath | undefined, android: AndroidKeyFacts | undefined): Record<string, unknown> {
     const base = { fmt: decoded.fmt, aaguid: decoded.aaguid, credential_id: decoded.credentialId, root: path?.anchor.label };
-    if (!android) return { ...base, attestation_certificate: path?.chain[0].subject.replace(/\n/g, ', ') };
+    if (!android) return { ...base, attestation_certificate: path ? path.chain[0].subject?.replace(/\n/g, ', ') || '(empty subject)' : undefined };
     return {
       ...base,
       attestation_security_level: android.attestationSecurityLevel,
