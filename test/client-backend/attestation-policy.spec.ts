@@ -5,6 +5,7 @@ import { DEMO_ANDROID_PACKAGE, DEMO_SIGNING_CERT_DIGEST } from '../../src/config
 import { SecurityLevel, VerifiedBootState } from '../../src/device-simulator/index.js';
 import { generateDeviceKey } from '../../src/device-simulator/device-key.js';
 import { AttestationFactory, TEST_APP_ID, type BuiltAttestation, type Target } from '../fixtures/attestation/attestation-factory.js';
+import { body as json } from '../support/http.js';
 import { BackendHarness } from './backend-harness.js';
 
 const ALLOWED_AAGUID = '6c6f6361-6c20-7465-7374-206161677569';
@@ -70,7 +71,7 @@ describe('attestation policy on top of @simplewebauthn/server', () => {
       ['a development App Attest attestation where the profile allows it', 'ios-beta', 'ios', (f, t) => f.appAttest(t, { environment: 'development' }), 'app-attest'],
     ])('%s', async (_name, profile, platform, build, assurance) => {
       const response = await attempt(profile, platform, build);
-      const body = await response.json();
+      const body = await json(response);
       expect({ status: response.status, body }).toMatchObject({ status: 201, body: { assurance, profile_id: profile, platform, status: 'active' } });
     });
   });
@@ -125,7 +126,7 @@ describe('attestation policy on top of @simplewebauthn/server', () => {
     ])('%s', async (...[, profile, platform, build, status, code, rule]: Refusal) => {
       const before = await backend.storedCounts();
       const response = await attempt(profile, platform, build);
-      const body = await response.json();
+      const body = await json(response);
       expect({ status: response.status, error: body.error, rule: body.policy_rule }).toEqual({ status, error: code, rule });
       expect(typeof body.error_description).toBe('string');
       expect(response.headers.get('cache-control')).toBe('no-store');
@@ -144,7 +145,7 @@ describe('attestation policy on top of @simplewebauthn/server', () => {
       const crl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/attacker.crl`;
       const response = await attempt('ticket-desk', 'android', (f, t) => f.androidKey(t, { leafExtensions: [new x509.CRLDistributionPointsExtension([crl])] }));
       expect(response.status).toBe(400);
-      expect((await response.json()).policy_rule).toBe('leaf_crl_distribution_point');
+      expect((await json(response)).policy_rule).toBe('leaf_crl_distribution_point');
       expect(hits).toBe(0);
     } finally {
       await new Promise((resolve) => server.close(resolve));
@@ -158,13 +159,13 @@ describe('attestation policy on top of @simplewebauthn/server', () => {
     const again = await factory.androidKey(await backend.challenge('ticket-desk', 'android'), { deviceKey: first.key });
     const response = await backend.register('ticket-desk', 'android', again.attestation);
     expect(response.status).toBe(409);
-    expect((await response.json()).error).toBe('key_already_registered');
+    expect((await json(response)).error).toBe('key_already_registered');
     expect(await backend.storedCounts()).toEqual(before);
   });
 
   it('keeps the policy facts as evidence of the key', async () => {
     const built = await factory.androidKey(await backend.challenge('ticket-desk', 'android'));
-    const { install_id: id } = await (await backend.register('ticket-desk', 'android', built.attestation)).json();
+    const { install_id: id } = await json(await backend.register('ticket-desk', 'android', built.attestation));
     const [key] = await backend.system.database.dataSource.query('SELECT evidence, attestation FROM install_keys WHERE install_id = $1', [id]);
     expect(key.evidence).toMatchObject({
       fmt: 'android-key',

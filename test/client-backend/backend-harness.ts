@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Clock } from '../../src/common/clock/clock.js';
+import type { TestDatabase } from '../support/test-database.js';
 import { startTestSystem, type TestSystem } from '../support/test-system.js';
 import type { Target } from '../fixtures/attestation/attestation-factory.js';
 
@@ -11,9 +12,10 @@ export const NO_RATE_LIMITS = JSON.stringify({ 'installs:ip': false, 'challenges
 export class BackendHarness {
   private constructor(readonly system: TestSystem, readonly dataDir: string) {}
 
-  static async start(env: Record<string, string> = {}, clock?: Clock): Promise<BackendHarness> {
+  /** `database`: share another system's database (a second replica, or the same data under another configuration). */
+  static async start(env: Record<string, string> = {}, clock?: Clock, database?: TestDatabase): Promise<BackendHarness> {
     const dataDir = mkdtempSync(join(tmpdir(), 'acimd-backend-'));
-    const system = await startTestSystem({ roles: ['client-backend'], env: { DATA_DIR: dataDir, RATE_LIMITS: NO_RATE_LIMITS, ...env }, clock });
+    const system = await startTestSystem({ roles: ['client-backend'], env: { DATA_DIR: dataDir, RATE_LIMITS: NO_RATE_LIMITS, ...env }, clock, database });
     return new BackendHarness(system, dataDir);
   }
 
