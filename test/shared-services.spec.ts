@@ -102,6 +102,7 @@ describe('shared services', () => {
         MODE: 'production',
         ROLES: 'client-backend',
         BACKEND_PUBLIC_URL: 'https://apps.example.com',
+        BACKEND_APP_PROFILES: '[{"id":"app","client_name":"App","redirect_uris":["https://app.example.com/cb"],"platforms":{"windows":{"formats":["packed-self"]}}}]',
       });
       expect(production.clientBackend.admin).toEqual({});
       expect(isAdminToken('dev-backend-admin-token', production.clientBackend.admin)).toBe(false);

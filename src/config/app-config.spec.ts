@@ -11,6 +11,9 @@ const PRODUCTION = {
   BACKEND_PUBLIC_URL: 'https://apps.example.com',
   MCP_PUBLIC_URL: 'https://mcp.example.com',
   AS_KEY_ENCRYPTION_KEY: KEK,
+  BACKEND_APP_PROFILES: JSON.stringify([
+    { id: 'app', client_name: 'App', redirect_uris: ['https://app.example.com/callback'], platforms: { windows: { formats: ['packed-self'] } } },
+  ]),
 };
 
 function configError(env: Record<string, string>): string {
