@@ -1,3 +1,4 @@
+import { FakeClock } from '../../src/common/clock/clock.js';
 import { calculateJwkThumbprint, createLocalJWKSet, jwtVerify, type JSONWebKeySet, type JWK } from 'jose';
 import {
   BackendError,
@@ -211,6 +212,26 @@ describe('client backend: attested installs end to end', () => {
       expect(replay.status).toBe(401);
       expect(backend.loggedDetail(replay)).toBe('jti was already used');
     });
+  });
+
+  it('bounds what another replica serves after a deletion by BACKEND_DOCUMENT_CACHE_MS; the deleting replica answers 410 at once', async () => {
+    const clock = new FakeClock(Date.now());
+    const replicaA = await BackendHarness.start({}, clock);
+    const replicaB = await BackendHarness.start({}, clock, replicaA.system.database);
+    try {
+      const state = await registerSimulatedDevice({ backendUrl: replicaA.url, dataDir: replicaA.dataDir });
+      const onB = `${replicaB.url}/${state.install_id}/client.json`;
+      expect((await fetch(onB)).status).toBe(200);
+      expect((await fetch(state.client_id)).status).toBe(200);
+      await deleteSimulatedDevice(state);
+      expect((await fetch(state.client_id)).status).toBe(410);
+      expect((await fetch(onB)).status).toBe(200);
+      clock.advance(1000);
+      expect((await fetch(onB)).status).toBe(410);
+    } finally {
+      await replicaB.stop();
+      await replicaA.stop();
+    }
   });
 
   it('reports a refusal to the simulator as a typed error', async () => {

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AttestationModule } from '../attestation/attestation.module.js';
 import { DeviceInstalls } from './device-installs.service.js';
+import { DocumentCache } from './document-cache.js';
 import { DeviceRequestVerifier } from './device-requests/device-request.verifier.js';
 import { RequestJtisRepository } from './device-requests/request-jtis.repository.js';
 import { InstallDeletionController } from './install-deletion.controller.js';
@@ -12,7 +13,7 @@ import { KeyRotationController } from './key-rotation.controller.js';
 @Module({
   imports: [AttestationModule],
   controllers: [InstallsController, KeyRotationController, InstallDeletionController],
-  providers: [InstallsRepository, InstallRegistration, DeviceInstalls, DeviceRequestVerifier, RequestJtisRepository],
-  exports: [InstallsRepository],
+  providers: [DocumentCache, InstallsRepository, InstallRegistration, DeviceInstalls, DeviceRequestVerifier, RequestJtisRepository],
+  exports: [InstallsRepository, DocumentCache],
 })
 export class InstallsModule {}

@@ -5,6 +5,7 @@ import { isUniqueViolation } from '../../persistence/database-errors.js';
 import { returnedRows } from '../../persistence/returned-rows.js';
 import { attestationErrors } from '../attestation/attestation-errors.js';
 import type { AttestedKey, DevicePublicJwk } from '../attestation/device-key.js';
+import { DocumentCache } from './document-cache.js';
 import { InstallKeyEntity } from './install-key.entity.js';
 import { InstallEntity } from './install.entity.js';
 
@@ -44,6 +45,7 @@ export class InstallsRepository {
   constructor(
     private readonly dataSource: DataSource,
     private readonly audit: AuditLog,
+    private readonly documents: DocumentCache,
   ) {}
 
   private async inTransaction<T>(work: (manager: EntityManager) => Promise<T>, kid?: string): Promise<T> {
@@ -73,8 +75,16 @@ export class InstallsRepository {
 
   async create(install: InstallEntity, key: AttestedKey): Promise<void> {
     await this.inTransaction(async (manager) => {
-      await manager.insert(InstallEntity, install);
-      await manager.insert(InstallKeyEntity, keyRow(install.id, key, install.createdAt));
+      // One statement for the install and its key (the registration hot path).
+      await manager.query(
+        `WITH install AS (
+           INSERT INTO installs (id, profile_id, platform, status, format, assurance, kid, public_jwk, created_at)
+           VALUES ($1, $2, $3, 'active', $4, $5, $6, $7::jsonb, $8) RETURNING id
+         )
+         INSERT INTO install_keys (kid, install_id, public_jwk, format, assurance, evidence, attestation, created_at)
+         SELECT $6::text, id, $7::jsonb, $4::text, $5::text, $9::jsonb, $10::bytea, $8::timestamptz FROM install`,
+        [install.id, install.profileId, install.platform, key.format, key.assurance, key.jwk.kid, JSON.stringify(key.jwk), install.createdAt, JSON.stringify(key.evidence), key.attestation],
+      );
       await this.audit.record(
         {
           context: AUDIT_CONTEXT,
@@ -94,7 +104,8 @@ export class InstallsRepository {
    * rotations signed by the same key, one wins). Returns false when the install or key moved on.
    */
   async rotateKey(id: string, expectedKid: string, key: AttestedKey, now: Date): Promise<boolean> {
-    return this.inTransaction(async (manager) => {
+    this.documents.evict(id);
+    const rotated = await this.inTransaction(async (manager) => {
       const updated = returnedRows<{ id: string }>(
         await manager.query(
           `UPDATE installs SET kid = $3, public_jwk = $4, format = $5, assurance = $6, key_rotated_at = $7
@@ -118,21 +129,26 @@ export class InstallsRepository {
       );
       return true;
     }, key.jwk.kid);
+    this.documents.evict(id);
+    return rotated;
   }
 
   /** Marks one active install deleted; false when it is not active (unknown or already deleted). */
   async delete(id: string, by: DeletedBy, now: Date, expectedKid?: string): Promise<boolean> {
-    return this.inTransaction(async (manager) => {
+    this.documents.evict(id);
+    const deleted = await this.inTransaction(async (manager) => {
       const deleted = await this.markDeleted(manager, `id = $3${expectedKid ? ' AND kid = $4' : ''}`, [by, now, id, ...(expectedKid ? [expectedKid] : [])]);
       if (deleted.length === 0) return false;
       await this.recordDeletion(manager, deleted[0], by, now, by === 'device' ? `device:${id}` : 'operator');
       return true;
     });
+    this.documents.evict(id);
+    return deleted;
   }
 
   /** Deletes every active install of a profile (also of a profile no longer configured). */
   async deleteProfile(profileId: string, now: Date): Promise<number> {
-    return this.inTransaction(async (manager) => {
+    const count = await this.inTransaction(async (manager) => {
       const deleted = await this.markDeleted(manager, 'profile_id = $3', ['operator', now, profileId]);
       for (const row of deleted) await this.recordDeletion(manager, row, 'operator', now, 'operator', 'profile purge');
       await this.audit.record(
@@ -141,6 +157,8 @@ export class InstallsRepository {
       );
       return deleted.length;
     });
+    this.documents.clear();
+    return count;
   }
 
   private async markDeleted(manager: EntityManager, where: string, parameters: unknown[]): Promise<Array<{ id: string; kid: string; profile_id: string }>> {

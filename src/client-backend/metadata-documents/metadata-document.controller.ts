@@ -4,6 +4,7 @@ import { sha256Base64Url } from '../../common/crypto/hash.js';
 import { BACKEND_CONFIG } from '../../config/config.tokens.js';
 import type { ClientBackendConfig } from '../../config/sections/client-backend.js';
 import { BackendIdentity } from '../common/backend-identity.js';
+import { DocumentCache, type RenderedDocument } from '../installs/document-cache.js';
 import { installErrors } from '../installs/install-errors.js';
 import { INSTALL_ID } from '../installs/install.view.js';
 import { InstallsRepository } from '../installs/installs.repository.js';
@@ -24,6 +25,7 @@ export class MetadataDocumentController {
     private readonly installs: InstallsRepository,
     private readonly profiles: AppProfiles,
     private readonly identity: BackendIdentity,
+    private readonly cache: DocumentCache,
     @Inject(BACKEND_CONFIG) config: ClientBackendConfig,
   ) {
     // The max-age bounds how long an AS may keep using a document after the install is deleted.
@@ -33,13 +35,7 @@ export class MetadataDocumentController {
   @Get(':installId/client.json')
   async document(@Param('installId') id: string, @Req() request: Request, @Res() response: Response): Promise<void> {
     if (!INSTALL_ID.test(id) || request.originalUrl !== `/${id}/client.json`) throw installErrors.notFound(id);
-    const row = await this.installs.documentRow(id);
-    if (!row) throw installErrors.notFound(id);
-    if (row.status === 'deleted') throw installErrors.deleted(id);
-    const profile = this.profiles.find(row.profileId);
-    if (!profile) throw installErrors.profileWithdrawn(id, row.profileId);
-    const body = JSON.stringify(renderMetadataDocument(profile, this.identity.clientId(id), row.publicJwk));
-    const etag = `"${sha256Base64Url(body)}"`;
+    const { body, etag } = this.cache.get(id) ?? (await this.render(id));
     response.setHeader('Cache-Control', this.cacheControl);
     response.setHeader('ETag', etag);
     if (ifNoneMatchMatches(request.header('if-none-match'), etag)) {
@@ -50,5 +46,17 @@ export class MetadataDocumentController {
     response.setHeader('Content-Type', 'application/json');
     response.setHeader('Content-Length', Buffer.byteLength(body));
     response.end(body);
+  }
+
+  private async render(id: string): Promise<RenderedDocument> {
+    const row = await this.installs.documentRow(id);
+    if (!row) throw installErrors.notFound(id);
+    if (row.status === 'deleted') throw installErrors.deleted(id);
+    const profile = this.profiles.find(row.profileId);
+    if (!profile) throw installErrors.profileWithdrawn(id, row.profileId);
+    const body = JSON.stringify(renderMetadataDocument(profile, this.identity.clientId(id), row.publicJwk));
+    const document = { body, etag: `"${sha256Base64Url(body)}"` };
+    this.cache.set(id, document);
+    return document;
   }
 }

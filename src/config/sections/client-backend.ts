@@ -18,6 +18,8 @@ export interface ClientBackendConfig {
   readonly challengeTtlSeconds: number;
   /** Cache-Control max-age of metadata documents; bounds how long an AS may keep a revoked document. */
   readonly documentMaxAgeSeconds: number;
+  /** How long this process reuses a rendered document before reading the install again (0: never). */
+  readonly documentCacheMs: number;
   readonly trustRoots: TrustRootsConfig;
   /** Development only: a CA generated in DATA_DIR, trusted for every rooted format (device simulator). */
   readonly devAttestationCa: boolean;
@@ -38,6 +40,7 @@ export function readClientBackendConfig(env: EnvReader): ClientBackendConfig {
     profiles: readAppProfiles(env.json<unknown>('BACKEND_APP_PROFILES', development ? DEMO_APP_PROFILES : []), development),
     challengeTtlSeconds: env.seconds('BACKEND_CHALLENGE_TTL', 300, { min: 30, max: 900 }),
     documentMaxAgeSeconds: env.seconds('BACKEND_DOCUMENT_MAX_AGE', 60, { min: 0, max: 3600 }),
+    documentCacheMs: env.int('BACKEND_DOCUMENT_CACHE_MS', 1000, { min: 0, max: 10_000 }),
     trustRoots: readTrustRoots(env),
     devAttestationCa: env.devSwitch('BACKEND_DEV_ATTESTATION_CA'),
     allowNoneFormat: env.devSwitch('BACKEND_DEV_ALLOW_NONE'),

@@ -1,13 +1,11 @@
 import {
   AttestationApplicationId,
-  id_ce_keyDescription,
   NonStandardKeyDescription,
   SecurityLevel,
   VerifiedBootState,
   type NonStandardAuthorizationList,
 } from '@peculiar/asn1-android';
 import { AsnParser } from '@peculiar/asn1-schema';
-import type { Extension } from '@peculiar/asn1-x509';
 
 export type SecurityLevelName = 'Software' | 'TrustedEnvironment' | 'StrongBox';
 export type VerifiedBootStateName = 'Verified' | 'SelfSigned' | 'Unverified' | 'Failed';
@@ -66,13 +64,15 @@ function applicationId(software: NonStandardAuthorizationList): { packageNames: 
   };
 }
 
-/** Parses the KeyDescription extension; tolerates devices that emit authorization lists out of order. */
-export function readKeyDescription(extensions: readonly Extension[] | undefined): AndroidKeyFacts {
-  const extension = extensions?.find((candidate) => candidate.extnID === id_ce_keyDescription);
-  if (!extension) throw new KeyDescriptionError('the leaf certificate has no KeyDescription extension');
+/**
+ * Parses the KeyDescription extension value (1.3.6.1.4.1.11129.2.1.17); tolerates devices that emit
+ * authorization lists out of order.
+ */
+export function readKeyDescription(value: Uint8Array | undefined): AndroidKeyFacts {
+  if (!value) throw new KeyDescriptionError('the leaf certificate has no KeyDescription extension');
   let description: NonStandardKeyDescription;
   try {
-    description = AsnParser.parse(extension.extnValue, NonStandardKeyDescription);
+    description = AsnParser.parse(value, NonStandardKeyDescription);
   } catch (error) {
     throw new KeyDescriptionError(`the KeyDescription extension does not parse: ${(error as Error).message}`);
   }

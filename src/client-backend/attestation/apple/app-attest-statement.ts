@@ -1,9 +1,8 @@
 import { createHash, type X509Certificate } from 'node:crypto';
-import { AsnParser } from '@peculiar/asn1-schema';
-import { Certificate } from '@peculiar/asn1-x509';
 import { decodeAttestationObject, parseAuthenticatorData } from '@simplewebauthn/server/helpers';
 import type { IosPolicy } from '../../../config/sections/app-profiles.js';
 import type { PolicyViolation } from '../policy-violation.js';
+import { certificateExtensions } from '../trust/certificate-extensions.js';
 
 /** Apple's OID for the App Attest nonce extension of the credential certificate. */
 export const APP_ATTEST_NONCE_OID = '1.2.840.113635.100.8.2';
@@ -60,9 +59,7 @@ export function checkAppAttestStatement(
 ): AppAttestFacts | PolicyViolation {
   const sha256 = (...parts: Uint8Array[]) => createHash('sha256').update(Buffer.concat(parts)).digest();
   // Steps 2-4: nonce = SHA-256(authData || SHA-256(clientData)) equals the certificate's nonce extension.
-  const extensions = AsnParser.parse(decoded.x5c[0], Certificate).tbsCertificate.extensions ?? [];
-  const nonceExtension = extensions.find((extension) => extension.extnID === APP_ATTEST_NONCE_OID);
-  const value = nonceExtension ? Buffer.from(nonceExtension.extnValue.buffer) : Buffer.alloc(0);
+  const value = Buffer.from(certificateExtensions(decoded.x5c[0]).get(APP_ATTEST_NONCE_OID)?.value ?? []);
   if (value.length !== 38 || !value.subarray(0, 6).equals(NONCE_PREFIX)) throw new AppAttestError('the credential certificate has no well-formed nonce extension');
   if (!value.subarray(6).equals(sha256(decoded.authData, sha256(clientData)))) throw new AppAttestError('nonce does not match authData and client data');
   // Step 5: the key identifier is SHA-256 of the credential certificate's public key (uncompressed point).

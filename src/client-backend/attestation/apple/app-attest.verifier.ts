@@ -6,6 +6,7 @@ import { attestationErrors } from '../attestation-errors.js';
 import type { AppAttestInput, AttestationContext } from '../attestation-input.js';
 import { AttestationChallenges } from '../challenges/attestation-challenges.service.js';
 import { deviceJwk, type AttestedKey, type DevicePublicJwk } from '../device-key.js';
+import { CertificateStructureError } from '../trust/certificate-extensions.js';
 import { CertificatePathError, validateCertificatePath } from '../trust/certificate-path.js';
 import { TrustAnchors } from '../trust/trust-anchors.js';
 import { AppAttestError, checkAppAttestStatement, decodeAppAttest } from './app-attest-statement.js';
@@ -62,7 +63,7 @@ export class AppAttestVerifier {
       root = path.anchor.label;
       facts = checkAppAttestStatement(decoded, path.chain[0], input.clientData, keyIdBytes(input.keyId), context.policy.ios);
     } catch (error) {
-      if (error instanceof AppAttestError) throw attestationErrors.invalid(`App Attest: ${error.message}`);
+      if (error instanceof AppAttestError || error instanceof CertificateStructureError) throw attestationErrors.invalid(`App Attest: ${error.message}`);
       if (error instanceof CertificatePathError) {
         throw error.reason === 'outside_validity' ? attestationErrors.certificateOutsideValidity(error.message) : attestationErrors.untrusted(error.message);
       }

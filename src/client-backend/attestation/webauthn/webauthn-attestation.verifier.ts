@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { AsnParser } from '@peculiar/asn1-schema';
-import { Certificate, id_ce_cRLDistributionPoints } from '@peculiar/asn1-x509';
+import { id_ce_keyDescription } from '@peculiar/asn1-android';
+import { id_ce_cRLDistributionPoints } from '@peculiar/asn1-x509';
 import { Clock } from '../../../common/clock/clock.js';
 import type { RootedFormat } from '../../../config/sections/app-profiles.js';
 import { BackendIdentity } from '../../common/backend-identity.js';
@@ -10,6 +10,7 @@ import { attestationErrors } from '../attestation-errors.js';
 import type { AttestationContext, WebAuthnAttestationInput } from '../attestation-input.js';
 import { AttestationChallenges } from '../challenges/attestation-challenges.service.js';
 import { deviceJwkFromCose, type Assurance, type AttestedKey } from '../device-key.js';
+import { certificateExtensions } from '../trust/certificate-extensions.js';
 import { CertificatePathError, validateCertificatePath, type ValidatedPath } from '../trust/certificate-path.js';
 import { TrustAnchors } from '../trust/trust-anchors.js';
 import { decodeWebAuthnAttestation, withX5c, type DecodedWebAuthnAttestation } from './webauthn-attestation.js';
@@ -54,8 +55,11 @@ export class WebAuthnAttestationVerifier {
       }
       if (decoded.format === 'android-key') {
         android = this.readLeaf(decoded);
-        // Remote Key Provisioning chains omit the root, and some devices send an expired copy of it.
-        attestationObject = withX5c(decoded, path!.normalised);
+        // The whole chain was validated above against our anchors (also when the device left the root
+        // out, or sent an expired copy of it). The library treats the last certificate of x5c as its
+        // trust anchor; handing it the leaf and the leaf's issuer keeps its leaf checks, skips a second
+        // validation of the upper chain, and leaves it no CRL to download but the leaf's (refused).
+        attestationObject = withX5c(decoded, path!.normalised.slice(0, 2));
       }
     }
 
@@ -101,17 +105,17 @@ export class WebAuthnAttestationVerifier {
   private readLeaf(decoded: DecodedWebAuthnAttestation): AndroidKeyFacts {
     let extensions;
     try {
-      extensions = AsnParser.parse(decoded.x5c![0], Certificate).tbsCertificate.extensions;
+      extensions = certificateExtensions(decoded.x5c![0]);
     } catch (error) {
       throw attestationErrors.invalid(`leaf certificate does not parse: ${(error as Error).message}`);
     }
     // Keystore never writes CRL distribution points into the leaf, but a leaked attestation key could,
     // and the library downloads every CRL it finds in an android-key chain: refuse before it runs.
-    if (extensions?.some((extension) => extension.extnID === id_ce_cRLDistributionPoints)) {
+    if (extensions.has(id_ce_cRLDistributionPoints)) {
       throw attestationErrors.policy({ rule: 'leaf_crl_distribution_point', description: 'The attestation leaf certificate must not name CRL distribution points.' });
     }
     try {
-      return readKeyDescription(extensions);
+      return readKeyDescription(extensions.get(id_ce_keyDescription)?.value);
     } catch (error) {
       if (error instanceof KeyDescriptionError) throw attestationErrors.invalid(error.message);
       throw error;

@@ -1,0 +1,69 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import type { LoadResult } from './client-backend/load-loop.js';
+
+/**
+ * `npm run bench:client-backend`: install registrations per second on the android-key path, and
+ * client.json requests per second next to a bare NestJS hello endpoint measured in the same run.
+ * The server and the load generator are separate processes, pinned to different cores with taskset
+ * when it is available. Loopback only; bounded (BENCH_REGISTRATIONS, BENCH_SECONDS).
+ */
+const REGISTRATIONS = Number(process.env.BENCH_REGISTRATIONS ?? 1500);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
+const DOCUMENT_SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const script = (name: string) => fileURLToPath(new URL(`./client-backend/${name}.js`, import.meta.url));
+const pinning = spawnSync('taskset', ['-c', '0', 'true']).status === 0;
+
+function start(name: string, core: number, env: Record<string, string> = {}): ChildProcess {
+  const [command, args] = pinning ? ['taskset', ['-c', String(core), process.execPath, script(name)]] : [process.execPath, [script(name)]];
+  return spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+}
+
+function firstLine(child: ChildProcess, timeoutMs: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('timed out waiting for output')), timeoutMs);
+    child.once('exit', (code) => reject(new Error(`exited with code ${code}`)));
+    createInterface({ input: child.stdout! }).once('line', (line) => {
+      clearTimeout(timer);
+      resolve(line);
+    });
+  });
+}
+
+const rate = (result: LoadResult) => `${Math.round(result.perSecond)}/s`;
+const latency = (result: LoadResult) => `p50 ${result.p50Ms.toFixed(1)} ms, p99 ${result.p99Ms.toFixed(1)} ms`;
+
+const server = start('server', 0);
+try {
+  const urls = JSON.parse(await firstLine(server, 60_000)) as { backend: string; hello: string; dataDir: string; database: string };
+  const plan = { ...urls, registrations: REGISTRATIONS, concurrency: CONCURRENCY, documentSeconds: DOCUMENT_SECONDS };
+  const load = start('load', 1, { BENCH_PLAN: JSON.stringify(plan) });
+  const results = JSON.parse(await firstLine(load, 300_000)) as {
+    challenges: LoadResult;
+    registered: LoadResult;
+    buildSeconds: number;
+    rounds: Array<{ documents: LoadResult; hello: LoadResult }>;
+  };
+  const best = (pick: (round: { documents: LoadResult; hello: LoadResult }) => LoadResult) =>
+    results.rounds.map(pick).reduce((a, b) => (a.perSecond >= b.perSecond ? a : b));
+  const documents = best((round) => round.documents);
+  const hello = best((round) => round.hello);
+  const created = results.registered.statuses[201] ?? 0;
+  const rows = [
+    ['what', 'figure', 'baseline (same run)', 'ratio'],
+    [`install registrations, android-key (${created}/${results.registered.requests} created, c=${CONCURRENCY})`, rate(results.registered), 'goal 500/s', (results.registered.perSecond / 500).toFixed(2)],
+    ['  latency', latency(results.registered), '', ''],
+    [`attestation challenges (c=${CONCURRENCY})`, rate(results.challenges), '', ''],
+    [`GET /<install-id>/client.json (c=${CONCURRENCY * 2}, best of ${results.rounds.length} x ${DOCUMENT_SECONDS}s)`, rate(documents), `bare NestJS hello ${rate(hello)}`, (documents.perSecond / hello.perSecond).toFixed(2)],
+    ['  latency', latency(documents), latency(hello), ''],
+  ];
+  const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
+  console.log(`client backend benchmark: database ${urls.database}, ${pinning ? 'server on core 0, load generator on core 1' : 'taskset unavailable: processes not pinned'}`);
+  for (const row of rows) console.log(row.map((cell, column) => cell.padEnd(widths[column])).join(' | '));
+  console.log(`(attestations built beforehand by the load generator in ${results.buildSeconds.toFixed(1)} s; not timed)`);
+  const failures = Object.entries(results.registered.statuses).filter(([status]) => status !== '201');
+  if (failures.length > 0) console.log(`registration statuses other than 201: ${JSON.stringify(Object.fromEntries(failures))}`);
+} finally {
+  server.kill('SIGTERM');
+}
