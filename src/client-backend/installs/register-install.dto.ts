@@ -1,15 +1,8 @@
-import { IsObject, IsString, Length } from 'class-validator';
+import { IsObject } from 'class-validator';
+import { IssueChallengeDto } from '../attestation/challenges/issue-challenge.dto.js';
 
 /** POST /v1/installs. `attestation` is checked by parseAttestationInput (its shape depends on its type). */
-export class RegisterInstallDto {
-  @IsString()
-  @Length(1, 64)
-  profile_id: string;
-
-  @IsString()
-  @Length(1, 32)
-  platform: string;
-
+export class RegisterInstallDto extends IssueChallengeDto {
   @IsObject()
   attestation: Record<string, unknown>;
 }

@@ -14,7 +14,7 @@ import {
 import { AsnSerializer, OctetString } from '@peculiar/asn1-schema';
 import * as x509 from '@peculiar/x509';
 import { issueCertificate, type CertificateIssuer } from '../../common/crypto/x509-issuer.js';
-import { attestationObject, authenticatorData, clientDataJson, coseKey, sha256, signDer } from './webauthn-encoding.js';
+import { attestationObject, credentialData, signDer } from './webauthn-encoding.js';
 
 export { SecurityLevel, VerifiedBootState };
 
@@ -105,8 +105,7 @@ export interface WebAuthnAttestation {
  * and the key's signature over authenticatorData || SHA-256(clientDataJSON).
  */
 export async function buildAndroidKeyAttestation(options: AndroidKeyAttestationOptions): Promise<WebAuthnAttestation> {
-  const clientData = clientDataJson(options.challenge, options.origin);
-  const clientDataHash = sha256(clientData);
+  const { clientDataJson, clientDataHash, authData } = await credentialData(options.deviceKey, options);
   const now = Date.now();
   const leaf = await issueCertificate({
     subject: 'CN=Android Keystore Key',
@@ -116,13 +115,11 @@ export async function buildAndroidKeyAttestation(options: AndroidKeyAttestationO
     notAfter: options.leafNotAfter ?? new Date(now + 365 * 86_400_000),
     extensions: [keyDescriptionExtension(clientDataHash, options.keyDescription), ...(options.leafExtensions ?? [])],
   });
-  const publicJwk = await webcrypto.subtle.exportKey('jwk', options.deviceKey.publicKey);
-  const authData = authenticatorData({ rpId: options.rpId, credentialId: randomBytes(32), cosePublicKey: coseKey(publicJwk) });
   const signature = await signDer(options.deviceKey.privateKey, Buffer.concat([authData, clientDataHash]));
   const attStmt = new Map<string, unknown>([
     ['alg', -7],
     ['sig', signature],
     ['x5c', [new Uint8Array(leaf.rawData), ...options.chain.map((der) => new Uint8Array(der))]],
   ]);
-  return { clientDataJson: clientData, attestationObject: attestationObject('android-key', attStmt, authData) };
+  return { clientDataJson, attestationObject: attestationObject('android-key', attStmt, authData) };
 }

@@ -1,9 +1,9 @@
 import 'reflect-metadata';
-import { randomBytes, webcrypto } from 'node:crypto';
+import type { webcrypto } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
 import { generateEs256KeyPair, issueCertificate, type CertificateIssuer } from '../../common/crypto/x509-issuer.js';
 import type { WebAuthnAttestation } from './android-key.js';
-import { attestationObject, authenticatorData, clientDataJson, coseKey, sha256, signDer, ZERO_AAGUID } from './webauthn-encoding.js';
+import { attestationObject, credentialData, signDer, ZERO_AAGUID } from './webauthn-encoding.js';
 
 /** id-fido-gen-ce-aaguid (FIDO certificate extension): the authenticator model. */
 const ID_FIDO_GEN_CE_AAGUID = '1.3.6.1.4.1.45724.1.1.4';
@@ -33,19 +33,11 @@ export interface PackedAttestationOptions {
 
 /** The `packed` WebAuthn format (W3C WebAuthn section 8.2), full or self attestation, over the device key. */
 export async function buildPackedAttestation(options: PackedAttestationOptions): Promise<WebAuthnAttestation> {
-  const clientData = clientDataJson(options.challenge, options.origin);
-  const clientDataHash = sha256(clientData);
-  const publicJwk = await webcrypto.subtle.exportKey('jwk', options.deviceKey.publicKey);
-  const authData = authenticatorData({
-    rpId: options.rpId,
-    credentialId: randomBytes(32),
-    cosePublicKey: coseKey(publicJwk),
-    aaguid: options.full?.aaguid ?? ZERO_AAGUID,
-  });
+  const { clientDataJson, clientDataHash, authData } = await credentialData(options.deviceKey, options, options.full?.aaguid ?? ZERO_AAGUID);
   const signed = Buffer.concat([authData, clientDataHash]);
   if (!options.full) {
     const attStmt = new Map<string, unknown>([['alg', -7], ['sig', await signDer(options.deviceKey.privateKey, signed)]]);
-    return { clientDataJson: clientData, attestationObject: attestationObject('packed', attStmt, authData) };
+    return { clientDataJson, attestationObject: attestationObject('packed', attStmt, authData) };
   }
   const full = options.full;
   const attestationKey = await generateEs256KeyPair();
@@ -66,5 +58,5 @@ export async function buildPackedAttestation(options: PackedAttestationOptions):
     ['sig', await signDer(attestationKey.privateKey, signed)],
     ['x5c', [new Uint8Array(certificate.rawData), ...full.chain.map((der) => new Uint8Array(der))]],
   ]);
-  return { clientDataJson: clientData, attestationObject: attestationObject('packed', attStmt, authData) };
+  return { clientDataJson, attestationObject: attestationObject('packed', attStmt, authData) };
 }

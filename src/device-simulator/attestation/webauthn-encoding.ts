@@ -1,4 +1,4 @@
-import { createHash, webcrypto } from 'node:crypto';
+import { createHash, randomBytes, webcrypto } from 'node:crypto';
 import { isoCBOR } from '@simplewebauthn/server/helpers';
 import { ES256_ALGORITHM } from '../../common/crypto/x509-issuer.js';
 
@@ -78,4 +78,25 @@ export function clientDataJson(challenge: string, origin: string, type = 'webaut
 
 export function attestationObject(fmt: string, attStmt: Map<string, unknown>, authData: Uint8Array): Uint8Array {
   return isoCBOR.encode(new Map<string, unknown>([['fmt', fmt], ['attStmt', attStmt], ['authData', authData]]) as never);
+}
+
+/** What every WebAuthn-shaped attestation of the device key starts from: client data and authenticator data. */
+export interface CredentialData {
+  readonly clientDataJson: Uint8Array;
+  readonly clientDataHash: Buffer;
+  readonly authData: Uint8Array;
+}
+
+export async function credentialData(
+  deviceKey: webcrypto.CryptoKeyPair,
+  target: { readonly challenge: string; readonly rpId: string; readonly origin: string },
+  aaguid?: Uint8Array,
+): Promise<CredentialData> {
+  const clientData = clientDataJson(target.challenge, target.origin);
+  const publicJwk = await webcrypto.subtle.exportKey('jwk', deviceKey.publicKey);
+  return {
+    clientDataJson: clientData,
+    clientDataHash: sha256(clientData),
+    authData: authenticatorData({ rpId: target.rpId, credentialId: randomBytes(32), cosePublicKey: coseKey(publicJwk), aaguid }),
+  };
 }

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Clock } from '../../../common/clock/clock.js';
+import { IntervalGate } from '../../../common/clock/interval-gate.js';
 import { sha256Base64Url } from '../../../common/crypto/hash.js';
 import { randomToken } from '../../../common/crypto/random.js';
 import { BACKEND_CONFIG } from '../../../config/config.tokens.js';
@@ -7,14 +8,13 @@ import type { ClientBackendConfig } from '../../../config/sections/client-backen
 import { attestationErrors } from '../attestation-errors.js';
 import { ChallengesRepository } from './challenges.repository.js';
 
-const CLEANUP_EVERY_MS = 60_000;
 /** 256 bits, base64url: 43 characters. */
 export const CHALLENGE_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 
 /** Single-use, short-lived challenges that devices bind into their attestation. */
 @Injectable()
 export class AttestationChallenges {
-  private lastCleanup = 0;
+  private readonly cleanup = new IntervalGate(60_000);
 
   constructor(
     private readonly repository: ChallengesRepository,
@@ -27,10 +27,7 @@ export class AttestationChallenges {
     const challenge = randomToken(32);
     const expiresAt = new Date(now.getTime() + this.config.challengeTtlSeconds * 1000);
     await this.repository.insert(sha256Base64Url(challenge), profileId, platform, now, expiresAt);
-    if (now.getTime() - this.lastCleanup > CLEANUP_EVERY_MS) {
-      this.lastCleanup = now.getTime();
-      this.repository.deleteExpired(now).catch(() => undefined);
-    }
+    if (this.cleanup.due(now.getTime())) this.repository.deleteExpired(now).catch(() => undefined);
     return { challenge, expiresAt };
   }
 

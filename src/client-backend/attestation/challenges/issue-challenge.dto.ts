@@ -1,5 +1,6 @@
 import { IsString, Length } from 'class-validator';
 
+/** POST /v1/attestation/challenges; also the app and platform of a registration. */
 export class IssueChallengeDto {
   @IsString()
   @Length(1, 64)

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { compactVerify, decodeProtectedHeader, importJWK } from 'jose';
 import type { Request } from 'express';
 import { Clock } from '../../../common/clock/clock.js';
+import { IntervalGate } from '../../../common/clock/interval-gate.js';
 import { sha256Base64Url } from '../../../common/crypto/hash.js';
 import { BackendIdentity } from '../../common/backend-identity.js';
 import type { InstallEntity } from '../install.entity.js';
@@ -11,7 +12,6 @@ import { RequestJtisRepository } from './request-jtis.repository.js';
 
 const AUTHORIZATION = /^DeviceJWT ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/;
 const MAX_TOKEN_LENGTH = 4096;
-const CLEANUP_EVERY_MS = 60_000;
 
 /**
  * `Authorization: DeviceJWT <jwt>`: a short-lived JWT signed by the install's current device key, for
@@ -19,7 +19,7 @@ const CLEANUP_EVERY_MS = 60_000;
  */
 @Injectable()
 export class DeviceRequestVerifier {
-  private lastCleanup = 0;
+  private readonly cleanup = new IntervalGate(60_000);
 
   constructor(
     private readonly identity: BackendIdentity,
@@ -57,13 +57,6 @@ export class DeviceRequestVerifier {
     if (!(await this.jtis.recordOnce(install.id, sha256Base64Url(claims.jti as string), expiresAt))) {
       throw installErrors.deviceUnauthorized('jti was already used');
     }
-    this.cleanupSometimes();
-  }
-
-  private cleanupSometimes(): void {
-    const now = this.clock.nowMs();
-    if (now - this.lastCleanup < CLEANUP_EVERY_MS) return;
-    this.lastCleanup = now;
-    this.jtis.deleteExpired(new Date(now)).catch(() => undefined);
+    if (this.cleanup.due(this.clock.nowMs())) this.jtis.deleteExpired(this.clock.now()).catch(() => undefined);
   }
 }
