@@ -14,6 +14,7 @@ import {
   BACKEND_CONFIG,
   DATABASE_CONFIG,
   MCP_CONFIG,
+  OAUTH_CONFIG,
   RATE_LIMITS_CONFIG,
   SERVER_CONFIG,
 } from './config/config.tokens.js';
@@ -40,6 +41,7 @@ export class CoreModule {
       { provide: SERVER_CONFIG, useValue: config.server },
       { provide: DATABASE_CONFIG, useValue: config.database },
       { provide: AS_CONFIG, useValue: config.authorizationServer },
+      { provide: OAUTH_CONFIG, useValue: config.oauth },
       { provide: BACKEND_CONFIG, useValue: config.clientBackend },
       { provide: MCP_CONFIG, useValue: config.mcpResource },
       { provide: RATE_LIMITS_CONFIG, useValue: config.rateLimits },

@@ -9,6 +9,7 @@ import {
 import { readClientBackendConfig, type ClientBackendConfig } from './sections/client-backend.js';
 import { readDatabaseConfig, type DatabaseConfig } from './sections/database.js';
 import { readMcpResourceConfig, type McpResourceConfig } from './sections/mcp-resource.js';
+import { readOAuthConfig, type OAuthConfig } from './sections/oauth.js';
 import { requireHttps } from './sections/listener.js';
 import { readRateLimitsConfig, type RateLimitsConfig } from './sections/rate-limits.js';
 import { readServerConfig, type ServerConfig } from './sections/server.js';
@@ -17,6 +18,7 @@ export interface AppConfig {
   readonly server: ServerConfig;
   readonly database: DatabaseConfig;
   readonly authorizationServer: AuthorizationServerConfig;
+  readonly oauth: OAuthConfig;
   readonly clientBackend: ClientBackendConfig;
   readonly mcpResource: McpResourceConfig;
   readonly rateLimits: RateLimitsConfig;
@@ -62,6 +64,7 @@ export function loadConfig(environment: Record<string, string | undefined>): App
     server,
     database: readDatabaseConfig(env),
     authorizationServer: readAuthorizationServerConfig(env),
+    oauth: readOAuthConfig(env),
     clientBackend: readClientBackendConfig(env),
     mcpResource: readMcpResourceConfig(env),
     rateLimits: readRateLimitsConfig(env),
