@@ -78,8 +78,9 @@ const tickets: ResourceServerConfig = {
   name: 'Tickets',
   scopes: ['tickets:read', 'tickets:write'],
   defaultScopes: ['tickets:read'],
+  introspectionClients: [],
 };
-const files: ResourceServerConfig = { resource: 'https://files.example/mcp', name: 'Files', scopes: ['files:read'], defaultScopes: [] };
+const files: ResourceServerConfig = { resource: 'https://files.example/mcp', name: 'Files', scopes: ['files:read'], defaultScopes: [], introspectionClients: [] };
 
 describe('resource indicators (RFC 8707)', () => {
   it('defaults to the first configured resource', () => {
