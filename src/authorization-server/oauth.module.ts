@@ -1,4 +1,4 @@
-import { Module, type OnModuleInit } from '@nestjs/common';
+import { Module, RequestMethod, type MiddlewareConsumer, type NestModule, type OnModuleInit } from '@nestjs/common';
 import { AccountController } from './account/account.controller.js';
 import { AuthorizationResponses } from './authorize/authorization-flow.service.js';
 import { AuthorizeController } from './authorize/authorize.controller.js';
@@ -30,6 +30,7 @@ import { RefreshTokenGrant } from './token/grants/refresh-token.grant.js';
 import { TOKEN_GRANTS } from './token/grants/token-grant.js';
 import { OwnAccessTokens } from './token/own-access-tokens.js';
 import { TokenController } from './token/token.controller.js';
+import { tokenEndpointCors } from './token/cors.middleware.js';
 import { UsersRepository } from './users/users.repository.js';
 import { UsersService } from './users/users.service.js';
 
@@ -67,11 +68,15 @@ import { UsersService } from './users/users.service.js';
     GrantRegistry,
   ],
 })
-export class OAuthModule implements OnModuleInit {
+export class OAuthModule implements OnModuleInit, NestModule {
   constructor(
     private readonly metadata: AuthorizationServerMetadata,
     private readonly grants: GrantRegistry,
   ) {}
+
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(tokenEndpointCors).forRoutes({ path: 'token', method: RequestMethod.ALL }, { path: 'revoke', method: RequestMethod.ALL });
+  }
 
   /** RFC 8414 section 2: advertise exactly the endpoints, grants and methods implemented here. */
   onModuleInit(): void {

@@ -1,55 +1,40 @@
-import { exportJWK, generateKeyPair, calculateJwkThumbprint, decodeProtectedHeader, type CryptoKey } from 'jose';
-import { OAuthModule } from '../../src/authorization-server/oauth.module.js';
-import { UsersService } from '../../src/authorization-server/users/users.service.js';
+import { decodeProtectedHeader } from 'jose';
 import { body } from '../support/http.js';
-import { JWT_BEARER, authorize, claimsOf, clientAssertion, tokenRequest } from '../support/oauth-client.js';
-import { InMemoryClientResolver, testClientsModule } from '../support/test-clients.js';
-import { startTestSystem, type TestSystem } from '../support/test-system.js';
+import { JWT_BEARER, authorize, claimsOf, tokenRequest } from '../support/oauth-client.js';
+import { ALICE, deviceKey, startOAuthFixture, type DeviceKey, type OAuthFixture } from '../support/oauth-fixture.js';
 
 describe('OAuth core (registered clients)', () => {
-  const clients = new InMemoryClientResolver();
-  let system: TestSystem;
+  let fixture: OAuthFixture;
   let as: string;
   let resource: string;
-  let deviceKey: CryptoKey;
-  let kid: string;
+  let key: DeviceKey;
   const publicId = 'https://public.example/client.json';
   const confidentialId = 'https://apps.example/install-1/client.json';
 
   beforeAll(async () => {
-    system = await startTestSystem({
-      roles: ['authorization-server'],
-      extra: { 'authorization-server': [testClientsModule(clients), OAuthModule] },
-    });
-    as = system.url['authorization-server'];
-    resource = system.config.authorizationServer.resources[0].resource;
-    clients.add({ client_id: publicId, client_name: 'Public <b>Client</b>', redirect_uris: ['http://127.0.0.1/callback'] });
-    const pair = await generateKeyPair('ES256');
-    deviceKey = pair.privateKey;
-    const jwk = await exportJWK(pair.publicKey);
-    kid = await calculateJwkThumbprint(jwk);
-    clients.add({
+    fixture = await startOAuthFixture();
+    ({ as, resource } = fixture);
+    key = await deviceKey();
+    fixture.clients.add({ client_id: publicId, client_name: 'Public Client', redirect_uris: ['http://127.0.0.1/callback'] });
+    fixture.clients.add({
       client_id: confidentialId,
       client_name: 'Ticket Desk',
       redirect_uris: ['https://apps.example/callback'],
       token_endpoint_auth_method: 'private_key_jwt',
-      jwks: { keys: [{ ...jwk, kid, alg: 'ES256', use: 'sig' }] },
-      grant_types: ['authorization_code', 'refresh_token', 'client_credentials'],
+      jwks: { keys: [key.publicJwk] },
     });
-    await system.system.app('authorization-server').get(UsersService).create('alice', 'correct horse battery');
   });
 
-  afterAll(() => system.stop());
+  afterAll(() => fixture.system.stop());
 
-  const assertion = (overrides: Partial<Parameters<typeof clientAssertion>[0]> = {}) =>
-    clientAssertion({ clientId: confidentialId, audience: system.config.authorizationServer.issuer, key: deviceKey, kid, ...overrides });
+  const assertion = () => fixture.assertion(confidentialId, key);
 
   it('runs code + PKCE + resource for a public client and issues an RFC 9068 access token and a refresh token', async () => {
     const redirectUri = 'http://127.0.0.1:54321/callback';
-    const flow = await authorize({ as, clientId: publicId, redirectUri, resource, username: 'alice', password: 'correct horse battery' });
+    const flow = await authorize({ as, clientId: publicId, redirectUri, resource, ...ALICE });
     expect(flow.callback.origin + flow.callback.pathname).toBe(redirectUri);
     expect(flow.callback.searchParams.get('state')).toBe('state-123');
-    expect(flow.callback.searchParams.get('iss')).toBe(system.config.authorizationServer.issuer);
+    expect(flow.callback.searchParams.get('iss')).toBe(fixture.issuer);
     expect(flow.callback.searchParams.has('code_challenge')).toBe(false);
 
     const response = await tokenRequest(as, {
@@ -67,7 +52,7 @@ describe('OAuth core (registered clients)', () => {
     expect(typeof tokens.refresh_token).toBe('string');
     expect(decodeProtectedHeader(tokens.access_token)).toMatchObject({ typ: 'at+jwt', alg: 'ES256' });
     const claims = claimsOf(tokens.access_token);
-    expect(claims).toMatchObject({ iss: system.config.authorizationServer.issuer, aud: resource, client_id: publicId, scope: 'mcp:tickets:read' });
+    expect(claims).toMatchObject({ iss: fixture.issuer, aud: resource, client_id: publicId, scope: 'mcp:tickets:read' });
     expect(claims.sub).toMatch(/^usr_/);
     expect(typeof claims.jti).toBe('string');
     expect((claims.exp as number) - (claims.iat as number)).toBe(300);
@@ -75,7 +60,7 @@ describe('OAuth core (registered clients)', () => {
 
   it('authenticates a confidential client with private_key_jwt at the token endpoint and rotates refresh tokens', async () => {
     const redirectUri = 'https://apps.example/callback';
-    const flow = await authorize({ as, clientId: confidentialId, redirectUri, resource, scope: 'mcp:tickets:read mcp:tickets:write', username: 'alice', password: 'correct horse battery' });
+    const flow = await authorize({ as, clientId: confidentialId, redirectUri, resource, scope: 'mcp:tickets:read mcp:tickets:write', ...ALICE });
     const exchanged = await tokenRequest(as, {
       grant_type: 'authorization_code',
       code: flow.code,
@@ -98,5 +83,19 @@ describe('OAuth core (registered clients)', () => {
     const second = await body(refreshed);
     expect(second.refresh_token).not.toBe(first.refresh_token);
     expect(claimsOf(second.access_token).scope).toBe('mcp:tickets:read');
+  });
+
+  it('lets browser-based clients call the token endpoint cross-origin, but not the authorization endpoint', async () => {
+    const preflight = await fetch(`${as}/token`, {
+      method: 'OPTIONS',
+      headers: { origin: 'http://localhost:6274', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('*');
+    expect(preflight.headers.get('access-control-allow-headers')).toContain('Content-Type');
+    const token = await tokenRequest(as, { grant_type: 'authorization_code', code: 'x', client_id: publicId });
+    expect(token.headers.get('access-control-allow-origin')).toBe('*');
+    const authorizeResponse = await fetch(`${as}/authorize?client_id=x`, { headers: { origin: 'http://localhost:6274' } });
+    expect(authorizeResponse.headers.get('access-control-allow-origin')).toBeNull();
   });
 });

@@ -26,14 +26,17 @@ export async function clientAssertion(options: AssertionOptions): Promise<string
   const header: Record<string, unknown> = { alg: options.alg ?? 'ES256', ...options.header };
   if (options.kid) header.kid = options.kid;
   if (options.typ !== null) header.typ = options.typ ?? 'client-authentication+jwt';
-  return new SignJWT({ jti: randomBytes(16).toString('base64url'), ...options.claims })
-    .setProtectedHeader(header as never)
-    .setIssuer(options.clientId)
-    .setSubject(options.clientId)
-    .setAudience(options.audience)
-    .setIssuedAt(now)
-    .setExpirationTime(now + (options.lifetimeSeconds ?? 60))
-    .sign(options.key);
+  const payload: JWTPayload = {
+    iss: options.clientId,
+    sub: options.clientId,
+    aud: options.audience,
+    iat: now,
+    exp: now + (options.lifetimeSeconds ?? 60),
+    jti: randomBytes(16).toString('base64url'),
+    ...options.claims,
+  };
+  for (const name of Object.keys(payload)) if (payload[name] === undefined) delete payload[name];
+  return new SignJWT(payload).setProtectedHeader(header as never).sign(options.key);
 }
 
 export const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
