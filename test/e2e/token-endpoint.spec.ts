@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { SignJWT, base64url, exportSPKI, importJWK } from 'jose';
+import { SignJWT, base64url, exportSPKI, importJWK, type CryptoKey } from 'jose';
 import { sha256Base64Url } from '../../src/common/crypto/hash.js';
 import { body } from '../support/http.js';
 import { JWT_BEARER, authorize, clientAssertion, pkce, tokenRequest } from '../support/oauth-client.js';
