@@ -62,6 +62,45 @@ export interface AuthorizeResult {
   readonly consentPage?: string;
 }
 
+/**
+ * Plays the user at the AS: follows the authorization request through the real pages, signing in when
+ * asked and allowing on the consent page, until the AS redirects back to the client.
+ */
+export async function completeAuthorization(
+  agent: UserAgent,
+  authorizationUrl: string,
+  credentials: { username?: string; password?: string } = {},
+): Promise<{ callback: URL; consentPage?: string }> {
+  const origin = new URL(authorizationUrl).origin;
+  let response = await agent.get(authorizationUrl);
+  if (response.status !== 303) throw new Error(`authorize answered ${response.status}: ${await response.text()}`);
+  let location = new URL(response.headers.get('location')!, origin);
+  let consentPage: string | undefined;
+  for (let step = 0; step < 6 && location.origin === origin; step += 1) {
+    response = await agent.get(location.href);
+    if (response.status === 303) {
+      location = new URL(response.headers.get('location')!, origin);
+      continue;
+    }
+    const page = await response.text();
+    if (response.status !== 200) throw new Error(`page answered ${response.status}: ${page}`);
+    const action = new URL(formAction(page), origin).href;
+    if (page.includes('name="password"')) {
+      response = await agent.postForm(action, {
+        csrf: hiddenField(page, 'csrf'),
+        username: credentials.username ?? 'demo',
+        password: credentials.password ?? 'demo-password',
+      });
+    } else {
+      consentPage = page;
+      response = await agent.postForm(action, { csrf: hiddenField(page, 'csrf'), decision: 'approve' });
+    }
+    if (response.status !== 303) throw new Error(`form answered ${response.status}: ${await response.text()}`);
+    location = new URL(response.headers.get('location')!, origin);
+  }
+  return { callback: location, consentPage };
+}
+
 /** Runs the authorization code flow through the real pages: sign in if needed, then allow. */
 export async function authorize(options: AuthorizeOptions): Promise<AuthorizeResult> {
   const agent = options.agent ?? new UserAgent();
@@ -77,35 +116,10 @@ export async function authorize(options: AuthorizeOptions): Promise<AuthorizeRes
     ...(options.scope ? { scope: options.scope } : {}),
     ...options.extra,
   });
-  let response = await agent.get(`${options.as}/authorize?${query}`);
-  if (response.status !== 303) throw new Error(`authorize answered ${response.status}: ${await response.text()}`);
-  let location = new URL(response.headers.get('location')!, options.as);
-  let consentPage: string | undefined;
-  for (let step = 0; step < 6 && location.origin === new URL(options.as).origin; step += 1) {
-    response = await agent.get(location.href);
-    if (response.status === 303) {
-      location = new URL(response.headers.get('location')!, options.as);
-      continue;
-    }
-    const page = await response.text();
-    if (response.status !== 200) throw new Error(`page answered ${response.status}: ${page}`);
-    const action = new URL(formAction(page), options.as).href;
-    if (page.includes('name="password"')) {
-      response = await agent.postForm(action, {
-        csrf: hiddenField(page, 'csrf'),
-        username: options.username ?? 'demo',
-        password: options.password ?? 'demo-password',
-      });
-    } else {
-      consentPage = page;
-      response = await agent.postForm(action, { csrf: hiddenField(page, 'csrf'), decision: 'approve' });
-    }
-    if (response.status !== 303) throw new Error(`form answered ${response.status}: ${await response.text()}`);
-    location = new URL(response.headers.get('location')!, options.as);
-  }
-  const code = location.searchParams.get('code');
-  if (!code) throw new Error(`no code in ${location.href}`);
-  return { code, verifier, callback: location, agent, consentPage };
+  const { callback, consentPage } = await completeAuthorization(agent, `${options.as}/authorize?${query}`, options);
+  const code = callback.searchParams.get('code');
+  if (!code) throw new Error(`no code in ${callback.href}`);
+  return { code, verifier, callback, agent, consentPage };
 }
 
 export async function tokenRequest(as: string, fields: Record<string, string>, headers: Record<string, string> = {}): Promise<Response> {
