@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { decodeJwt, decodeProtectedHeader, importJWK, jwtVerify, type JWK, type JWTHeaderParameters, type JWTPayload } from 'jose';
+import { decodeJwt, decodeProtectedHeader, jwtVerify, type JWK, type JWTHeaderParameters, type JWTPayload } from 'jose';
 import { Clock } from '../../common/clock/clock.js';
 import { AS_CONFIG, OAUTH_CONFIG } from '../../config/config.tokens.js';
 import type { AuthorizationServerConfig } from '../../config/sections/authorization-server.js';
@@ -13,6 +13,7 @@ import {
   type AssertionAlgorithm,
 } from './assertion-claims.js';
 import { JtiReplayRepository } from './jti-replay.repository.js';
+import { KeyImportCache } from './key-import-cache.js';
 
 /** Why client authentication failed; becomes invalid_client on the wire (RFC 7523 section 3.2). */
 export class ClientAuthenticationFailed extends Error {
@@ -32,6 +33,8 @@ export class ClientAuthenticationFailed extends Error {
  */
 @Injectable()
 export class PrivateKeyJwtVerifier {
+  private readonly importedKeys = new KeyImportCache();
+
   constructor(
     private readonly clients: ClientResolver,
     private readonly replay: JtiReplayRepository,
@@ -108,7 +111,7 @@ export class PrivateKeyJwtVerifier {
     if (keys.length === 0) throw new ClientAuthenticationFailed(`no ${alg} key${kid ? ` with kid ${kid}` : ''} in the client's metadata`);
     for (const jwk of keys) {
       try {
-        const key = await importJWK(jwk, alg);
+        const key = await this.importedKeys.get(jwk, alg);
         const { payload } = await jwtVerify(assertion, key, { algorithms: [alg] });
         return payload;
       } catch {

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { createLocalJWKSet, jwtVerify, type JWTPayload } from 'jose';
+import { createLocalJWKSet, jwtVerify, type JSONWebKeySet, type JWTPayload } from 'jose';
 import { DataSource } from 'typeorm';
 import { Clock } from '../../common/clock/clock.js';
 import { AS_CONFIG } from '../../config/config.tokens.js';
@@ -17,6 +17,8 @@ export interface OwnAccessToken extends JWTPayload {
 /** Reads back access tokens this AS issued, for revocation and introspection. */
 @Injectable()
 export class OwnAccessTokens {
+  private keySet?: { source: JSONWebKeySet; verifier: ReturnType<typeof createLocalJWKSet> };
+
   constructor(
     private readonly keys: SigningKeysService,
     private readonly grants: GrantsRepository,
@@ -29,8 +31,7 @@ export class OwnAccessTokens {
   async verify(token: string): Promise<OwnAccessToken | undefined> {
     if (token.length > 8192 || token.split('.').length !== 3) return undefined;
     try {
-      const jwks = createLocalJWKSet(await this.keys.jwks());
-      const { payload } = await jwtVerify(token, jwks, {
+      const { payload } = await jwtVerify(token, await this.verificationKeys(), {
         issuer: this.config.issuer,
         typ: 'at+jwt',
         currentDate: this.clock.now(),
@@ -41,6 +42,13 @@ export class OwnAccessTokens {
     } catch {
       return undefined;
     }
+  }
+
+  /** The local key set, rebuilt only when the published keys change. */
+  private async verificationKeys(): Promise<ReturnType<typeof createLocalJWKSet>> {
+    const source = await this.keys.jwks();
+    if (this.keySet?.source !== source) this.keySet = { source, verifier: createLocalJWKSet(source) };
+    return this.keySet.verifier;
   }
 
   /** Active = not individually revoked and, when it came from a grant, that grant is still live. */
