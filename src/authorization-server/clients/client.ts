@@ -14,6 +14,8 @@ export interface ClientMetadata {
   readonly client_name?: string;
   readonly client_uri?: string;
   readonly logo_uri?: string;
+  readonly policy_uri?: string;
+  readonly tos_uri?: string;
   readonly redirect_uris: readonly string[];
   readonly grant_types: readonly string[];
   readonly response_types: readonly string[];
@@ -41,6 +43,8 @@ export interface Client {
   /** CIMD only: when the document was fetched and until when the AS may use it without revalidating. */
   readonly fetchedAt?: Date;
   readonly expiresAt?: Date;
+  /** CIMD only: the trust rule (its pattern) that admitted the client_id, if any. */
+  readonly trustRule?: string;
 }
 
 export interface ResolveOptions {
