@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { returnedRows } from '../../persistence/database-errors.js';
 import type { ClientSource } from './client.js';
 
 export interface ClientRow {
@@ -121,7 +122,7 @@ export class ClientsRepository {
 
   /** Forgets a cached document (deleted at its origin, now no-store, or removed by the operator). */
   async forgetDocument(clientId: string, manager: EntityManager = this.dataSource.manager): Promise<boolean> {
-    const rows: unknown[] = await manager.query(`DELETE FROM as_clients WHERE client_id = $1 AND source = 'cimd' RETURNING client_id`, [clientId]);
+    const rows = returnedRows(await manager.query(`DELETE FROM as_clients WHERE client_id = $1 AND source = 'cimd' RETURNING client_id`, [clientId]));
     return rows.length > 0;
   }
 
@@ -146,7 +147,7 @@ export class ClientsRepository {
   }
 
   async delete(clientId: string, manager: EntityManager): Promise<ClientRow | undefined> {
-    const rows: Raw[] = await manager.query(`DELETE FROM as_clients c WHERE c.client_id = $1 RETURNING ${COLUMNS}`, [clientId]);
+    const rows = returnedRows<Raw>(await manager.query(`DELETE FROM as_clients c WHERE c.client_id = $1 RETURNING ${COLUMNS}`, [clientId]));
     return rows[0] && toRow(rows[0]);
   }
 
@@ -175,7 +176,7 @@ export class ClientsRepository {
   }
 
   async unblock(clientId: string, manager: EntityManager): Promise<ClientBlock | undefined> {
-    const rows: Raw[] = await manager.query(`DELETE FROM as_client_blocks WHERE client_id = $1 RETURNING blocked_at, blocked_by, reason`, [clientId]);
+    const rows = returnedRows<Raw>(await manager.query(`DELETE FROM as_client_blocks WHERE client_id = $1 RETURNING blocked_at, blocked_by, reason`, [clientId]));
     const raw = rows[0];
     return raw && { blockedAt: new Date(raw.blocked_at as string), blockedBy: raw.blocked_by as string, reason: raw.reason as string };
   }
