@@ -109,7 +109,7 @@ describe('AS metadata contributions', () => {
   it('advertises CIMD support and the registration endpoint, and no token endpoint auth methods', async () => {
     const system = await startTestSystem({ roles: ['authorization-server'] });
     try {
-      const document = await (await fetch(`${system.url['authorization-server']}/.well-known/oauth-authorization-server`)).json();
+      const document = (await (await fetch(`${system.url['authorization-server']}/.well-known/oauth-authorization-server`)).json()) as Record<string, unknown>;
       expect(document.client_id_metadata_document_supported).toBe(true);
       expect(document.registration_endpoint).toBe(`${system.config.authorizationServer.issuer}/register`);
       expect(document).not.toHaveProperty('token_endpoint_auth_methods_supported');

@@ -146,7 +146,8 @@ describe('client admin API', () => {
       expect((await admin('POST', `${path(unseen)}/block`, { reason: 'pre-emptive' })).status).toBe(200);
       const list = await body(await admin('GET', ''));
       expect(list.blocked_without_record).toEqual([expect.objectContaining({ client_id: unseen, reason: 'pre-emptive' })]);
-      expect((await resolver.resolve(unseen).catch((caught: ClientResolutionError) => caught)).reason).toBe('blocked');
+      const blocked = (await resolver.resolve(unseen).catch((caught: unknown) => caught)) as ClientResolutionError;
+      expect(blocked.reason).toBe('blocked');
     });
 
     it('refetches on demand, whatever the freshness', async () => {
@@ -172,7 +173,8 @@ describe('client admin API', () => {
         await fetch(`${as}/register`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ client_name: 'Gone', redirect_uris: ['http://127.0.0.1/cb'] }) }),
       );
       expect((await admin('DELETE', path(registered.client_id))).status).toBe(204);
-      expect((await resolver.resolve(registered.client_id).catch((caught: ClientResolutionError) => caught)).reason).toBe('unknown_client');
+      const gone = (await resolver.resolve(registered.client_id).catch((caught: unknown) => caught)) as ClientResolutionError;
+      expect(gone.reason).toBe('unknown_client');
       expect((await audit(registered.client_id)).map((entry) => entry.action)).toEqual(['client.registered', 'client.deleted']);
       expect((await admin('DELETE', path('dcr_nothing'))).status).toBe(404);
     });

@@ -1,7 +1,7 @@
 import { webcrypto } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
 
-x509.cryptoProvider.set(webcrypto as unknown as Crypto);
+x509.cryptoProvider.set(webcrypto as never);
 
 const ALG = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
 
@@ -24,7 +24,7 @@ function pemKey(der: ArrayBuffer): string {
 
 /** A throwaway certificate authority for loopback https test hosts. */
 export async function createTestCa(name = 'attested-cimd test CA'): Promise<TestCa> {
-  const caKeys = (await webcrypto.subtle.generateKey(ALG, true, ['sign', 'verify'])) as CryptoKeyPair;
+  const caKeys = (await webcrypto.subtle.generateKey(ALG, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
   const notBefore = new Date(Date.now() - 60_000);
   const notAfter = new Date(Date.now() + 86_400_000);
   const ca = await x509.X509CertificateGenerator.createSelfSigned({
@@ -41,7 +41,7 @@ export async function createTestCa(name = 'attested-cimd test CA'): Promise<Test
   return {
     certPem: ca.toString('pem'),
     async issue(names, ips = []) {
-      const keys = (await webcrypto.subtle.generateKey(ALG, true, ['sign', 'verify'])) as CryptoKeyPair;
+      const keys = (await webcrypto.subtle.generateKey(ALG, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
       const cert = await x509.X509CertificateGenerator.create({
         subject: `CN=${names[0] ?? ips[0]}`,
         issuer: ca.subject,
