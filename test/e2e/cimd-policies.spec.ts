@@ -5,17 +5,13 @@ import { ClientResolutionError, ClientResolver } from '../../src/authorization-s
 import { FakeClock } from '../../src/common/clock/clock.js';
 import { installLike, PUBLIC_EC_JWK, vscodeLike } from '../fixtures/client-documents.js';
 import { DocumentHost } from '../support/document-host.js';
+import { rejectionOf } from '../support/rejection.js';
 import { createTestCa } from '../support/test-ca.js';
 import { startTestSystem, type TestSystem } from '../support/test-system.js';
 
 async function reason(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(ClientResolutionError);
-    return `${(error as ClientResolutionError).reason}: ${(error as Error).message}`;
-  }
-  throw new Error('expected a refusal');
+  const error = await rejectionOf(promise, ClientResolutionError);
+  return `${error.reason}: ${error.message}`;
 }
 
 describe('trust and metadata policy in a running AS', () => {

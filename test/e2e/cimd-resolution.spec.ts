@@ -3,17 +3,10 @@ import { ClientResolutionError, ClientResolver, type Client } from '../../src/au
 import { FakeClock } from '../../src/common/clock/clock.js';
 import { chatgptLike, claudeLike, installLike, PUBLIC_EC_JWK, vscodeLike } from '../fixtures/client-documents.js';
 import { DocumentHost } from '../support/document-host.js';
+import { rejectionOf } from '../support/rejection.js';
 import { startTestSystem, type TestSystem } from '../support/test-system.js';
 
-async function refusal(promise: Promise<unknown>): Promise<ClientResolutionError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(ClientResolutionError);
-    return error as ClientResolutionError;
-  }
-  throw new Error('expected the client to be refused');
-}
+const refusal = (promise: Promise<unknown>) => rejectionOf(promise, ClientResolutionError);
 
 describe('CIMD client resolution against a loopback document host', () => {
   const clock = new FakeClock(Date.UTC(2026, 10, 22, 12, 0, 0));

@@ -13,6 +13,7 @@ import { vscodeLike } from '../fixtures/client-documents.js';
 import { DocumentHost } from '../support/document-host.js';
 import { FakeConnector, FakeResolver } from '../support/fake-network.js';
 import { LogCapture } from '../support/log-capture.js';
+import { rejectionOf } from '../support/rejection.js';
 import { createTestCa } from '../support/test-ca.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
@@ -61,15 +62,7 @@ describe('SSRF defences of client resolution (production rules, simulated networ
     return { connector, resolver: client, logs };
   }
 
-  async function refused(promise: Promise<unknown>): Promise<ClientResolutionError> {
-    try {
-      await promise;
-    } catch (error) {
-      expect(error).toBeInstanceOf(ClientResolutionError);
-      return error as ClientResolutionError;
-    }
-    throw new Error('expected a refusal');
-  }
+  const refused = (promise: Promise<unknown>) => rejectionOf(promise, ClientResolutionError);
 
   async function stored(clientId: string): Promise<number> {
     const [{ count }] = await database.dataSource.query('SELECT count(*)::int AS count FROM as_clients WHERE client_id = $1', [clientId]);

@@ -3,6 +3,7 @@ import { FakeClock } from '../../src/common/clock/clock.js';
 import { vscodeLike } from '../fixtures/client-documents.js';
 import { DocumentHost } from '../support/document-host.js';
 import { body } from '../support/http.js';
+import { rejectionOf } from '../support/rejection.js';
 import { startTestSystem, type TestSystem } from '../support/test-system.js';
 
 const TOKEN = 'dev-as-admin-token';
@@ -128,10 +129,9 @@ describe('client admin API', () => {
       const blocked = await admin('POST', `${path(id())}/block`, { reason: 'abuse report #12' });
       expect(blocked.status).toBe(200);
       expect(await body(blocked)).toMatchObject({ blocked: { reason: 'abuse report #12', by: 'operator' } });
-      const error = await resolver.resolve(id()).catch((caught: unknown) => caught);
-      expect(error).toBeInstanceOf(ClientResolutionError);
-      expect((error as ClientResolutionError).reason).toBe('blocked');
-      expect((error as Error).message).toContain('abuse report #12');
+      const error = await rejectionOf(resolver.resolve(id()), ClientResolutionError);
+      expect(error.reason).toBe('blocked');
+      expect(error.message).toContain('abuse report #12');
       expect((await admin('POST', `${path(id())}/block`, { reason: 'again' })).status).toBe(409);
       expect((await body(await admin('GET', path(id())))).blocked).toMatchObject({ reason: 'abuse report #12' });
 
@@ -146,8 +146,7 @@ describe('client admin API', () => {
       expect((await admin('POST', `${path(unseen)}/block`, { reason: 'pre-emptive' })).status).toBe(200);
       const list = await body(await admin('GET', ''));
       expect(list.blocked_without_record).toEqual([expect.objectContaining({ client_id: unseen, reason: 'pre-emptive' })]);
-      const blocked = (await resolver.resolve(unseen).catch((caught: unknown) => caught)) as ClientResolutionError;
-      expect(blocked.reason).toBe('blocked');
+      expect((await rejectionOf(resolver.resolve(unseen), ClientResolutionError)).reason).toBe('blocked');
     });
 
     it('refetches on demand, whatever the freshness', async () => {
@@ -173,8 +172,7 @@ describe('client admin API', () => {
         await fetch(`${as}/register`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ client_name: 'Gone', redirect_uris: ['http://127.0.0.1/cb'] }) }),
       );
       expect((await admin('DELETE', path(registered.client_id))).status).toBe(204);
-      const gone = (await resolver.resolve(registered.client_id).catch((caught: unknown) => caught)) as ClientResolutionError;
-      expect(gone.reason).toBe('unknown_client');
+      expect((await rejectionOf(resolver.resolve(registered.client_id), ClientResolutionError)).reason).toBe('unknown_client');
       expect((await audit(registered.client_id)).map((entry) => entry.action)).toEqual(['client.registered', 'client.deleted']);
       expect((await admin('DELETE', path('dcr_nothing'))).status).toBe(404);
     });

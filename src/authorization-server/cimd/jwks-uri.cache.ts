@@ -2,14 +2,26 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { JWK } from 'jose';
 import { Clock } from '../../common/clock/clock.js';
 import { FetchError } from '../../common/http/fetch-error.js';
-import { isJsonMediaType, SafeFetcher } from '../../common/http/safe-fetcher.js';
+import { isJsonMediaType, SafeFetcher, type SafeFetchRequest } from '../../common/http/safe-fetcher.js';
 import { AppLogger } from '../../common/logging/app-logger.js';
 import { CIMD_CONFIG } from '../../config/config.tokens.js';
 import type { CimdConfig } from '../../config/sections/cimd.js';
 import { ClientResolutionError } from '../clients/client.js';
-import { checkPublicJwks } from '../clients/public-jwks.js';
+import { parsePublicJwks } from '../clients/public-jwks.js';
 import { freshnessOf } from './http-freshness.js';
 import { JwksCacheRepository, type JwksCacheRow } from './jwks-cache.repository.js';
+
+/** The request for a jwks_uri (conditional when validators are known). */
+export function jwksRequest(jwksUri: string, maxBytes: number, validators?: { etag: string | null; lastModified: string | null }): SafeFetchRequest {
+  return {
+    url: jwksUri,
+    maxBytes,
+    accept: 'application/jwk-set+json, application/json',
+    contentTypes: isJsonMediaType,
+    ifNoneMatch: validators?.etag ?? undefined,
+    ifModifiedSince: validators?.lastModified ?? undefined,
+  };
+}
 
 interface Remembered {
   readonly keys: JWK[];
@@ -69,14 +81,7 @@ export class JwksUriCache {
   private async fetch(jwksUri: string, row: JwksCacheRow | undefined): Promise<JWK[]> {
     let response;
     try {
-      response = await this.fetcher.fetch({
-        url: jwksUri,
-        maxBytes: this.config.maxJwksBytes,
-        accept: 'application/jwk-set+json, application/json',
-        contentTypes: isJsonMediaType,
-        ifNoneMatch: row?.etag ?? undefined,
-        ifModifiedSince: row?.lastModified ?? undefined,
-      });
+      response = await this.fetcher.fetch(jwksRequest(jwksUri, this.config.maxJwksBytes, row));
     } catch (error) {
       const reason = error instanceof FetchError ? `${error.reason}: ${error.message}` : (error as Error).message;
       if (row && row.expiresAt.getTime() > this.clock.nowMs()) {
@@ -93,13 +98,7 @@ export class JwksUriCache {
     if (response.status === 304 && row) {
       keys = row.keys;
     } else {
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(response.body.toString('utf8'));
-      } catch {
-        parsed = undefined;
-      }
-      const checked = checkPublicJwks(parsed);
+      const checked = parsePublicJwks(response.body);
       if (!checked.ok) {
         await this.repository.forget(jwksUri);
         this.logger.warn('jwks_uri refused', { jwksUri, problem: checked.problem });

@@ -32,3 +32,14 @@ export function checkPublicJwks(value: unknown): JwksCheck {
   if (usable.length === 0) return { ok: false, problem: 'holds no public signing key' };
   return { ok: true, keys: usable, ignored: keys.length - usable.length };
 }
+
+/** A fetched jwks_uri body: JSON, then the same public-signing-keys-only check. */
+export function parsePublicJwks(body: Buffer): JwksCheck {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body.toString('utf8'));
+  } catch {
+    return { ok: false, problem: 'is not valid JSON' };
+  }
+  return checkPublicJwks(parsed);
+}

@@ -2,6 +2,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { DocumentHost } from '../../../test/support/document-host.js';
 import { FakeConnector, FakeResolver } from '../../../test/support/fake-network.js';
+import { rejectionOf } from '../../../test/support/rejection.js';
 import { createTestCa, type TestCa } from '../../../test/support/test-ca.js';
 import { FetchError } from './fetch-error.js';
 import { SystemConnector, SystemHostResolver } from './outbound-network.js';
@@ -22,15 +23,7 @@ function get(url: string, extra: Partial<SafeFetchRequest> = {}): SafeFetchReque
   return { url, maxBytes: 5120, accept: 'application/json', contentTypes: isJsonMediaType, ...extra };
 }
 
-async function refusal(promise: Promise<unknown>): Promise<FetchError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(FetchError);
-    return error as FetchError;
-  }
-  throw new Error('expected the fetch to be refused');
-}
+const refusal = (promise: Promise<unknown>) => rejectionOf(promise, FetchError);
 
 /** A raw TCP server that answers every connection with the given bytes (and optionally keeps dripping). */
 async function rawHost(answer: (socket: Socket) => void): Promise<{ port: number; server: Server }> {

@@ -1,16 +1,17 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Clock } from '../../../common/clock/clock.js';
 import { FetchError } from '../../../common/http/fetch-error.js';
-import { isJsonMediaType, SafeFetcher } from '../../../common/http/safe-fetcher.js';
+import { SafeFetcher } from '../../../common/http/safe-fetcher.js';
 import { CIMD_CONFIG } from '../../../config/config.tokens.js';
 import type { CimdConfig } from '../../../config/sections/cimd.js';
 import { checkClientIdUrl, looksLikeClientIdUrl } from '../../cimd/client-id-url.js';
 import { CimdDocuments } from '../../cimd/cimd-documents.service.js';
 import { freshnessOf } from '../../cimd/http-freshness.js';
+import { jwksRequest } from '../../cimd/jwks-uri.cache.js';
 import { decideClientId } from '../../cimd/trust-policy.js';
 import type { ClientMetadata } from '../client.js';
 import { ClientsRepository } from '../clients.repository.js';
-import { checkPublicJwks } from '../public-jwks.js';
+import { parsePublicJwks } from '../public-jwks.js';
 import { ValidationReport, type CheckResult } from '../validation-report.js';
 
 export interface VerificationResult {
@@ -82,19 +83,8 @@ export class ClientVerificationService {
 
   private async checkJwksUri(jwksUri: string, report: ValidationReport): Promise<void> {
     try {
-      const response = await this.fetcher.fetch({
-        url: jwksUri,
-        maxBytes: this.config.maxJwksBytes,
-        accept: 'application/jwk-set+json, application/json',
-        contentTypes: isJsonMediaType,
-      });
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(response.body.toString('utf8'));
-      } catch {
-        parsed = undefined;
-      }
-      const jwks = checkPublicJwks(parsed);
+      const response = await this.fetcher.fetch(jwksRequest(jwksUri, this.config.maxJwksBytes));
+      const jwks = parsePublicJwks(response.body);
       report.expect(jwks.ok, 'jwks_uri keys', jwks.ok ? '' : `the JWK Set ${jwks.problem}`);
     } catch (error) {
       report.fail('jwks_uri keys', error instanceof FetchError ? `${error.reason}: ${error.message}` : (error as Error).message);
