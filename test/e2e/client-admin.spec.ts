@@ -26,7 +26,15 @@ describe('client admin API', () => {
 
   beforeAll(async () => {
     host = await DocumentHost.start();
-    system = await startTestSystem({ roles: ['authorization-server'], clock });
+    system = await startTestSystem({
+      roles: ['authorization-server'],
+      clock,
+      env: {
+        AS_STATIC_CLIENTS: JSON.stringify([
+          { client_id: 'first-party-cli', client_name: 'Ticket Desk CLI', redirect_uris: ['http://127.0.0.1/cb'], token_endpoint_auth_method: 'none' },
+        ]),
+      },
+    });
     as = system.url['authorization-server'];
     resolver = system.system.app('authorization-server').get(ClientResolver);
   });
@@ -139,6 +147,16 @@ describe('client admin API', () => {
       await expect(resolver.resolve(id())).resolves.toMatchObject({ clientId: id() });
       expect((await admin('DELETE', `${path(id())}/block`)).status).toBe(404);
       expect((await audit(id())).map((entry) => entry.action)).toEqual(['client.blocked', 'client.unblocked']);
+    });
+
+    it('resolves configured clients first, lists them, and blocks them like any other', async () => {
+      await expect(resolver.resolve('first-party-cli')).resolves.toMatchObject({ source: 'static', confidential: false, metadata: { client_name: 'Ticket Desk CLI' } });
+      const list = await body(await admin('GET', ''));
+      expect(list.configured).toEqual([{ client_id: 'first-party-cli', source: 'static', client_name: 'Ticket Desk CLI', token_endpoint_auth_method: 'none', has_secret: false }]);
+      await admin('POST', `${path('first-party-cli')}/block`, { reason: 'lost laptop' });
+      expect((await rejectionOf(resolver.resolve('first-party-cli'), ClientResolutionError)).reason).toBe('blocked');
+      await admin('DELETE', `${path('first-party-cli')}/block`);
+      await expect(resolver.resolve('first-party-cli')).resolves.toMatchObject({ source: 'static' });
     });
 
     it('blocks a client_id never seen before, and lists it', async () => {

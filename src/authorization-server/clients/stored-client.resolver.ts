@@ -19,7 +19,8 @@ const MEMORY_ENTRIES = 10_000;
 
 /**
  * The one ClientResolver: an in-process layer (a few seconds, never past a document's freshness), then
- * one indexed read of the shared store (block + registered client or cached document), then the CIMD
+ * one indexed read of the shared store (block + registered client or cached document), configured
+ * clients (AS_STATIC_CLIENTS), registered (DCR) clients, then the CIMD
  * document source when the client_id is a client-id URL. Fails closed: anything unknown, blocked,
  * expired and unrefreshable, or invalid under the current rules throws ClientResolutionError.
  */
@@ -27,6 +28,7 @@ const MEMORY_ENTRIES = 10_000;
 export class StoredClientResolver extends ClientResolver {
   private readonly memory = new Map<string, Remembered>();
   private readonly lastForced = new Map<string, number>();
+  private readonly staticClients: ReadonlyMap<string, Client>;
 
   constructor(
     private readonly repository: ClientsRepository,
@@ -37,6 +39,12 @@ export class StoredClientResolver extends ClientResolver {
     private readonly clock: Clock,
   ) {
     super();
+    this.staticClients = new Map(
+      config.staticClients.map(({ metadata, secretHash }) => [
+        metadata.client_id,
+        { clientId: metadata.client_id, source: 'static', metadata, confidential: metadata.token_endpoint_auth_method !== 'none', secretHash, secretExpiresAt: null },
+      ]),
+    );
   }
 
   async resolve(clientId: string, options: ResolveOptions = {}): Promise<Client> {
@@ -55,7 +63,8 @@ export class StoredClientResolver extends ClientResolver {
       this.memory.delete(clientId);
       throw new ClientResolutionError('blocked', `the client is blocked by ${block.blockedBy} since ${block.blockedAt.toISOString()}: ${block.reason}`);
     }
-    const client = row?.source === 'dcr' ? this.registered(row) : await this.metadataDocument(clientId, row, force, now);
+    const configured = this.staticClients.get(clientId);
+    const client = configured ?? (row?.source === 'dcr' ? this.registered(row) : await this.metadataDocument(clientId, row, force, now));
     this.remember(client, now);
     this.usage.record(clientId);
     return client;

@@ -57,6 +57,29 @@ describe('CIMD, DCR and outbound fetch settings', () => {
     expect(cimd.trust.deny.map((pattern) => pattern.host)).toEqual(['bad.example.com', 'evil.example']);
   });
 
+  it('validates configured clients at start with the shared validator', () => {
+    const hash = 'n4bQgYhMfWWaL-qgxVrQFaO_TxsrC4Is0V1sFbDwCgg';
+    const { cimd } = loadConfig({
+      AS_STATIC_CLIENTS: JSON.stringify([
+        { client_id: 'cli', client_name: 'CLI', redirect_uris: ['http://127.0.0.1/cb'], token_endpoint_auth_method: 'none' },
+        { client_id: 'portal', client_name: 'Portal', redirect_uris: ['https://portal.example/cb'], token_endpoint_auth_method: 'client_secret_basic', client_secret_sha256: hash },
+      ]),
+    });
+    expect(cimd.staticClients.map((client) => [client.metadata.client_id, client.metadata.token_endpoint_auth_method, client.secretHash])).toEqual([
+      ['cli', 'none', undefined],
+      ['portal', 'client_secret_basic', hash],
+    ]);
+  });
+
+  it.each([
+    [{ AS_STATIC_CLIENTS: '[{"client_id":"https://x.example/c.json","client_name":"X","redirect_uris":["https://x.example/cb"]}]' }, /not an http\(s\) URL/],
+    [{ AS_STATIC_CLIENTS: '[{"client_id":"a","client_name":"A","redirect_uris":["http://evil.example/cb"]}]' }, /client a: redirect_uris: redirect_uris\[0\] uses http on a non-loopback host/],
+    [{ AS_STATIC_CLIENTS: '[{"client_id":"a","client_name":"A","redirect_uris":["https://a.example/cb"],"token_endpoint_auth_method":"client_secret_post"}]' }, /client_secret_sha256/],
+    [{ AS_STATIC_CLIENTS: '[{"client_id":"a","client_name":"A","redirect_uris":["https://a.example/cb"]},{"client_id":"a","client_name":"B","redirect_uris":["https://a.example/cb"]}]' }, /appears twice/],
+  ])('refuses a bad configured client %j', (env, message) => {
+    expect(configError(env as Record<string, string>)).toMatch(message);
+  });
+
   it.each([
     [{ CIMD_PROFILE: 'draft-01' }, /^CIMD_PROFILE must be one of mcp-2025-11-25, draft-02/],
     [{ CIMD_TRUST_MODE: 'closed' }, /^CIMD_TRUST_MODE must be one of open, allowlist/],

@@ -3,6 +3,7 @@ import { CIMD_PROFILES, type CimdProfile, type CimdProfileName } from '../../aut
 import { mergeMetadataPolicies, parseMetadataPolicy, type MetadataPolicy } from '../../authorization-server/cimd/metadata-policy.js';
 import { parseUrlPattern, type TrustPolicy, type TrustRule, type UrlPattern } from '../../authorization-server/cimd/trust-policy.js';
 import type { EnvReader } from '../env-reader.js';
+import { readStaticClients, type StaticClientConfig } from './static-clients.js';
 
 export interface OutboundHttpConfig {
   readonly connectTimeoutMs: number;
@@ -43,6 +44,8 @@ export interface CimdConfig {
   readonly metadataPolicy: MetadataPolicy;
   readonly outbound: OutboundHttpConfig;
   readonly dcr: DcrConfig;
+  /** Clients configured by the operator (AS_STATIC_CLIENTS), resolved before anything else. */
+  readonly staticClients: readonly StaticClientConfig[];
 }
 
 const RULE_KEYS = ['match', 'require_private_key_jwt', 'cache_max', 'metadata_policy'];
@@ -119,10 +122,12 @@ export function readCimdConfig(env: EnvReader): CimdConfig {
     env.fail('DCR_INITIAL_ACCESS_TOKEN_SHA256', 'the hex SHA-256 (64 hex digits) of the initial access token', dcrToken);
   }
   const totalTimeoutMs = env.int('FETCH_TIMEOUT_MS', 5000, { min: 100, max: 60_000 });
+  const profile = CIMD_PROFILES[env.oneOf<CimdProfileName>('CIMD_PROFILE', ['mcp-2025-11-25', 'draft-02'], 'mcp-2025-11-25')];
+  const allowLoopbackHttp = env.devSwitch('CIMD_ALLOW_LOOPBACK_HTTP');
   return {
     enabled: env.bool('CIMD_ENABLED', true),
-    profile: CIMD_PROFILES[env.oneOf<CimdProfileName>('CIMD_PROFILE', ['mcp-2025-11-25', 'draft-02'], 'mcp-2025-11-25')],
-    allowLoopbackHttp: env.devSwitch('CIMD_ALLOW_LOOPBACK_HTTP'),
+    profile,
+    allowLoopbackHttp,
     allowQuery: env.bool('CIMD_ALLOW_QUERY', false),
     maxClientIdLength: env.int('CIMD_MAX_CLIENT_ID_LENGTH', 2048, { min: 64, max: 8192 }),
     maxDocumentBytes: env.bytes('CIMD_MAX_DOCUMENT_BYTES', 5 * 1024, { min: 512, max: 1024 * 1024 }),
@@ -150,5 +155,6 @@ export function readCimdConfig(env: EnvReader): CimdConfig {
       initialAccessTokenSha256: dcrToken?.trim().toLowerCase(),
       secretTtlSeconds: env.seconds('DCR_CLIENT_SECRET_TTL', 0, { min: 0, max: 5 * 365 * 86400 }),
     },
+    staticClients: readStaticClients(env, profile, allowLoopbackHttp),
   };
 }

@@ -1,8 +1,10 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AuditLog } from '../../../common/audit/audit-log.js';
 import { Clock } from '../../../common/clock/clock.js';
 import { ApiError } from '../../../common/errors/protocol-error.js';
+import { CIMD_CONFIG } from '../../../config/config.tokens.js';
+import type { CimdConfig } from '../../../config/sections/cimd.js';
 import { CimdDocuments } from '../../cimd/cimd-documents.service.js';
 import { ClientResolutionError } from '../client.js';
 import { ClientsRepository, type ClientBlock, type ClientRow } from '../clients.repository.js';
@@ -43,14 +45,26 @@ export class ClientsAdminService {
     private readonly documents: CimdDocuments,
     private readonly audit: AuditLog,
     private readonly clock: Clock,
+    @Inject(CIMD_CONFIG) private readonly config: CimdConfig,
   ) {}
 
   async list(filter: { source?: 'cimd' | 'dcr'; after?: string; limit?: number }): Promise<Record<string, unknown>> {
     const limit = filter.limit ?? 100;
     const rows = await this.repository.list({ ...filter, limit });
-    const blockedOnly = filter.after === undefined && filter.source === undefined ? await this.repository.blocksWithoutRow() : [];
+    // Clients without a row (configured ones, blocks on unseen ids) come with the first unfiltered page.
+    const first = filter.after === undefined && filter.source === undefined;
+    const blockedOnly = first ? await this.repository.blocksWithoutRow() : [];
     return {
       clients: rows.map((row) => clientView(row, row.block)),
+      configured: first
+        ? this.config.staticClients.map(({ metadata, secretHash }) => ({
+            client_id: metadata.client_id,
+            source: 'static',
+            client_name: metadata.client_name ?? null,
+            token_endpoint_auth_method: metadata.token_endpoint_auth_method,
+            has_secret: secretHash !== undefined,
+          }))
+        : [],
       blocked_without_record: blockedOnly.map((block) => ({ client_id: block.clientId, at: block.blockedAt.toISOString(), by: block.blockedBy, reason: block.reason })),
       next_after: rows.length === limit ? rows[rows.length - 1].clientId : null,
     };
