@@ -57,7 +57,11 @@ export class ClientResolutionError extends Error {
   override readonly name = 'ClientResolutionError';
 
   constructor(
-    /** Stable machine-readable reason, e.g. 'unknown_client', 'fetch_failed', 'invalid_document', 'blocked'. */
+    /**
+     * Stable machine-readable reason: 'unknown_client', 'invalid_client_id' (breaks the URL rules),
+     * 'untrusted' (trust policy), 'blocked' (operator), 'fetch_failed', 'document_gone' (404/410),
+     * 'invalid_document', 'jwks_unavailable' (keys()).
+     */
     readonly reason: string,
     detail: string,
   ) {
