@@ -154,6 +154,7 @@ describe('client admin API', () => {
       const list = await body(await admin('GET', ''));
       expect(list.configured).toEqual([{ client_id: 'first-party-cli', source: 'static', client_name: 'Ticket Desk CLI', token_endpoint_auth_method: 'none', has_secret: false }]);
       await admin('POST', `${path('first-party-cli')}/block`, { reason: 'lost laptop' });
+      expect(await body(await admin('GET', path('first-party-cli')))).toMatchObject({ source: 'static', blocked: { reason: 'lost laptop' } });
       expect((await rejectionOf(resolver.resolve('first-party-cli'), ClientResolutionError)).reason).toBe('blocked');
       await admin('DELETE', `${path('first-party-cli')}/block`);
       await expect(resolver.resolve('first-party-cli')).resolves.toMatchObject({ source: 'static' });

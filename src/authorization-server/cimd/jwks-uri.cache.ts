@@ -63,7 +63,10 @@ export class JwksUriCache {
       this.remember(jwksUri, row.keys, row.expiresAt.getTime());
       return row.keys;
     }
-    if (forced) this.lastForced.set(jwksUri, now);
+    if (forced) {
+      if (this.lastForced.size > 10_000) this.lastForced.clear();
+      this.lastForced.set(jwksUri, now);
+    }
     let pending = this.inflight.get(jwksUri);
     if (!pending) {
       pending = this.fetch(jwksUri, row).finally(() => this.inflight.delete(jwksUri));

@@ -92,7 +92,10 @@ export class StoredClientResolver extends ClientResolver {
       this.documents.admit(clientId);
       return this.documents.fromStored(row!);
     }
-    if (force) this.lastForced.set(clientId, now);
+    if (force) {
+      if (this.lastForced.size > MEMORY_ENTRIES) this.lastForced.clear();
+      this.lastForced.set(clientId, now);
+    }
     return this.documents.refresh(clientId, row);
   }
 

@@ -72,6 +72,11 @@ export class ClientsAdminService {
 
   async get(clientId: string): Promise<Record<string, unknown>> {
     const { row, block } = await this.repository.findForResolution(clientId);
+    const configured = this.config.staticClients.find((client) => client.metadata.client_id === clientId);
+    if (configured) {
+      const blocked = block ? { at: block.blockedAt.toISOString(), by: block.blockedBy, reason: block.reason } : null;
+      return { client_id: clientId, source: 'static', blocked, has_secret: configured.secretHash !== undefined, metadata: configured.metadata };
+    }
     if (!row && !block) throw new ApiError(404, 'not_found', 'No client with this client_id is known.', { detail: clientId });
     if (!row) return { client_id: clientId, source: null, blocked: { at: block!.blockedAt.toISOString(), by: block!.blockedBy, reason: block!.reason } };
     return { ...clientView(row, block), metadata: row.metadata };
