@@ -222,6 +222,26 @@ describe('CIMD client resolution against a loopback document host', () => {
       }
     });
 
+    it('judges a cached document again under the current configuration (a tightened policy applies at once)', async () => {
+      const { path, id } = newClient('retightened');
+      host.json(path, vscodeLike(id, host.origin), { headers: { 'Cache-Control': 'max-age=300' } });
+      await resolver.resolve(id);
+      const stricter = await startTestSystem({
+        roles: ['authorization-server'],
+        clock,
+        database: system.database,
+        env: { CIMD_METADATA_POLICY: JSON.stringify({ token_endpoint_auth_method: { one_of: ['private_key_jwt'] } }) },
+      });
+      try {
+        const error = await refusal(stricter.system.app('authorization-server').get(ClientResolver).resolve(id));
+        expect(error.reason).toBe('invalid_document');
+        expect(error.message).toContain('no longer passes: metadata policy: token_endpoint_auth_method must be one of');
+        expect(host.count(path)).toBe(1);
+      } finally {
+        await stricter.stop();
+      }
+    });
+
     it('rate-limits forced refreshes per client', async () => {
       const { path, id } = newClient('forced');
       host.json(path, vscodeLike(id, host.origin), { headers: { 'Cache-Control': 'max-age=600' } });
