@@ -1,5 +1,8 @@
-import { Module, RequestMethod, type MiddlewareConsumer, type NestModule, type OnModuleInit } from '@nestjs/common';
+import { Inject, Module, RequestMethod, type MiddlewareConsumer, type NestModule, type OnModuleInit } from '@nestjs/common';
 import { AccountController } from './account/account.controller.js';
+import { ClientsModule } from './clients/clients.module.js';
+import { CIMD_CONFIG } from '../config/config.tokens.js';
+import type { CimdConfig } from '../config/sections/cimd.js';
 import { AuthorizationResponses } from './authorize/authorization-flow.service.js';
 import { AuthorizeController } from './authorize/authorize.controller.js';
 import { CodeIssuer } from './authorize/code-issuer.js';
@@ -36,7 +39,7 @@ import { UsersService } from './users/users.service.js';
 
 /** OAuth 2.1 core: authorization endpoint with login and consent, token endpoint, revocation, introspection. */
 @Module({
-  imports: [MetadataModule, KeysModule],
+  imports: [MetadataModule, KeysModule, ClientsModule],
   controllers: [AuthorizeController, InteractionController, AccountController, TokenController, RevocationController, IntrospectionController],
   providers: [
     UsersRepository,
@@ -72,6 +75,7 @@ export class OAuthModule implements OnModuleInit, NestModule {
   constructor(
     private readonly metadata: AuthorizationServerMetadata,
     private readonly grants: GrantRegistry,
+    @Inject(CIMD_CONFIG) private readonly cimd: CimdConfig,
   ) {}
 
   configure(consumer: MiddlewareConsumer): void {
@@ -80,7 +84,10 @@ export class OAuthModule implements OnModuleInit, NestModule {
 
   /** RFC 8414 section 2: advertise exactly the endpoints, grants and methods implemented here. */
   onModuleInit(): void {
-    const authMethods = ['none', 'private_key_jwt', 'client_secret_basic', 'client_secret_post'];
+    // Shared secrets exist only for DCR clients and configured clients; CIMD clients never have one.
+    const secrets =
+      this.cimd.dcr.enabled || this.cimd.staticClients.some((client) => client.secretHash !== undefined);
+    const authMethods = ['none', 'private_key_jwt', ...(secrets ? ['client_secret_basic', 'client_secret_post'] : [])];
     this.metadata.contribute(() => ({
       authorization_endpoint: this.metadata.endpoint('/authorize'),
       token_endpoint: this.metadata.endpoint('/token'),

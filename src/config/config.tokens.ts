@@ -7,3 +7,4 @@ export const BACKEND_CONFIG = Symbol('ClientBackendConfig');
 export const MCP_CONFIG = Symbol('McpResourceConfig');
 export const RATE_LIMITS_CONFIG = Symbol('RateLimitsConfig');
 export const OAUTH_CONFIG = Symbol('OAuthConfig');
+export const CIMD_CONFIG = Symbol('CimdConfig');

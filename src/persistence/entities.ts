@@ -1,4 +1,5 @@
+import { ClientBlockEntity, ClientEntity, JwksCacheEntity } from '../authorization-server/clients/client.entity.js';
 import { SigningKeyEntity } from '../authorization-server/keys/signing-key.entity.js';
 
 /** Every entity of every context; each context owns its own files. */
-export const ENTITIES = [SigningKeyEntity];
+export const ENTITIES = [SigningKeyEntity, ClientEntity, ClientBlockEntity, JwksCacheEntity];

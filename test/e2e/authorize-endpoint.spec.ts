@@ -1,23 +1,32 @@
 import { body } from '../support/http.js';
 import { authorize, pkce } from '../support/oauth-client.js';
-import { ALICE, startOAuthFixture, type OAuthFixture } from '../support/oauth-fixture.js';
+import { ALICE, deviceKey, startOAuthFixture, type OAuthFixture } from '../support/oauth-fixture.js';
 import { UserAgent, formAction, hiddenField } from '../support/user-agent.js';
 
 describe('authorization endpoint', () => {
   let fixture: OAuthFixture;
-  const clientId = 'https://public.example/client.json';
+  let clientId: string;
   const redirectUri = 'http://127.0.0.1:6001/callback';
+  /** Client names used in the tables below, resolved to their client_id once the host runs. */
+  const ids: Record<string, string> = {};
 
   beforeAll(async () => {
     fixture = await startOAuthFixture();
-    fixture.clients.add({ client_id: clientId, client_name: 'Public', redirect_uris: ['http://127.0.0.1/callback'] });
-    fixture.clients.add({ client_id: 'https://two.example/client.json', redirect_uris: ['https://two.example/a', 'https://two.example/b'] });
-    fixture.clients.add({ client_id: 'https://nocode.example/client.json', redirect_uris: ['https://nocode.example/cb'], grant_types: ['client_credentials'] });
+    clientId = fixture.clients.add('public', { client_name: 'Public', redirect_uris: ['http://127.0.0.1/callback'] });
+    ids.two = fixture.clients.add('two', { redirect_uris: ['https://two.example/a', 'https://two.example/b'] });
+    ids.machine = fixture.clients.add('machine', {
+      redirect_uris: ['https://machine.example/cb'],
+      grant_types: ['client_credentials'],
+      token_endpoint_auth_method: 'private_key_jwt',
+      jwks: { keys: [(await deviceKey()).publicJwk] },
+    });
+    ids.unknown = fixture.clients.host.url('/unknown/client.json');
   });
 
-  afterAll(() => fixture.system.stop());
+  afterAll(() => fixture.stop());
 
   function url(params: Record<string, string | undefined>): string {
+    if (params.client_id !== undefined && ids[params.client_id]) params = { ...params, client_id: ids[params.client_id] };
     const query = new URLSearchParams();
     const defaults = {
       response_type: 'code',
@@ -40,12 +49,12 @@ describe('authorization endpoint', () => {
   describe('before the client and redirect URI are verified: an error page, never a redirect', () => {
     it.each<[string, Record<string, string | undefined>, RegExp]>([
       ['no client_id', { client_id: undefined }, /client_id is missing/],
-      ['an unknown client', { client_id: 'https://unknown.example/client.json' }, /not registered|no longer exists/],
+      ['an unknown client (its document does not exist)', { client_id: 'unknown' }, /no longer exists/],
       ['a redirect_uri that is not registered', { redirect_uri: 'https://evil.example/cb' }, /does not match/],
       ['a redirect_uri with an extra path segment', { redirect_uri: 'http://127.0.0.1:6001/callback/x' }, /does not match/],
       ['a redirect_uri with an extra query', { redirect_uri: 'http://127.0.0.1:6001/callback?x=1' }, /does not match/],
       ['a loopback redirect on another host', { redirect_uri: 'http://127.0.0.2:6001/callback' }, /does not match/],
-      ['no redirect_uri when several are registered', { client_id: 'https://two.example/client.json', redirect_uri: undefined }, /required/],
+      ['no redirect_uri when several are registered', { client_id: 'two', redirect_uri: undefined }, /required/],
       ['a repeated parameter', { state: undefined }, /must not be repeated/],
     ])('%s', async (_name, params, message) => {
       const target = _name === 'a repeated parameter' ? `${url(params)}&scope=a&scope=b` : url(params);
@@ -87,7 +96,7 @@ describe('authorization endpoint', () => {
     });
 
     it('refuses a client not registered for the code flow with unauthorized_client', async () => {
-      const result = await page(url({ client_id: 'https://nocode.example/client.json', redirect_uri: 'https://nocode.example/cb' }));
+      const result = await page(url({ client_id: 'machine', redirect_uri: 'https://machine.example/cb' }));
       expect(result.text).toContain('error=unauthorized_client');
     });
 

@@ -8,16 +8,15 @@ describe('OAuth core (registered clients)', () => {
   let as: string;
   let resource: string;
   let key: DeviceKey;
-  const publicId = 'https://public.example/client.json';
-  const confidentialId = 'https://apps.example/install-1/client.json';
+  let publicId: string;
+  let confidentialId: string;
 
   beforeAll(async () => {
     fixture = await startOAuthFixture();
     ({ as, resource } = fixture);
     key = await deviceKey();
-    fixture.clients.add({ client_id: publicId, client_name: 'Public Client', redirect_uris: ['http://127.0.0.1/callback'] });
-    fixture.clients.add({
-      client_id: confidentialId,
+    publicId = fixture.clients.add('public', { client_name: 'Public Client', redirect_uris: ['http://127.0.0.1/callback'] });
+    confidentialId = fixture.clients.add('install-1', {
       client_name: 'Ticket Desk',
       redirect_uris: ['https://apps.example/callback'],
       token_endpoint_auth_method: 'private_key_jwt',
@@ -25,7 +24,7 @@ describe('OAuth core (registered clients)', () => {
     });
   });
 
-  afterAll(() => fixture.system.stop());
+  afterAll(() => fixture.stop());
 
   const assertion = () => fixture.assertion(confidentialId, key);
 

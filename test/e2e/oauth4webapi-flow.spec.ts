@@ -10,23 +10,22 @@ import { UserAgent } from '../support/user-agent.js';
 describe('full flow with oauth4webapi', () => {
   let fixture: OAuthFixture;
   let key: DeviceKey;
-  const confidentialId = 'https://apps.example/install-x/client.json';
-  const publicId = 'https://public.example/client.json';
+  let confidentialId: string;
+  let publicId: string;
   const insecure = { [oauth.allowInsecureRequests]: true };
 
   beforeAll(async () => {
     fixture = await startOAuthFixture();
     key = await deviceKey();
-    fixture.clients.add({
-      client_id: confidentialId,
+    confidentialId = fixture.clients.add('install-x', {
       redirect_uris: ['https://apps.example/callback'],
       token_endpoint_auth_method: 'private_key_jwt',
       jwks: { keys: [key.publicJwk] },
     });
-    fixture.clients.add({ client_id: publicId, redirect_uris: ['http://127.0.0.1/callback'] });
+    publicId = fixture.clients.add('public', { redirect_uris: ['http://127.0.0.1/callback'] });
   });
 
-  afterAll(() => fixture.system.stop());
+  afterAll(() => fixture.stop());
 
   async function discover(): Promise<oauth.AuthorizationServer> {
     const issuer = new URL(fixture.issuer);

@@ -6,20 +6,20 @@ describe('revocation (RFC 7009) and introspection (RFC 7662)', () => {
   let fixture: OAuthFixture;
   let keyA: DeviceKey;
   let keyRs: DeviceKey;
-  const installA = 'https://apps.example/a/client.json';
-  const publicClient = 'https://public.example/client.json';
-  const resourceServer = 'https://mcp.example/rs-client.json';
+  let installA: string;
+  let publicClient: string;
+  let resourceServer: string;
 
   beforeAll(async () => {
     fixture = await startOAuthFixture();
     keyA = await deviceKey();
     keyRs = await deviceKey();
-    fixture.clients.add({ client_id: installA, redirect_uris: ['https://apps.example/cb'], token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [keyA.publicJwk] } });
-    fixture.clients.add({ client_id: publicClient, redirect_uris: ['http://127.0.0.1/cb'] });
-    fixture.clients.add({ client_id: resourceServer, redirect_uris: ['https://mcp.example/cb'], token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [keyRs.publicJwk] }, grant_types: ['client_credentials'] });
+    installA = fixture.clients.add('a', { redirect_uris: ['https://apps.example/cb'], grant_types: ['authorization_code', 'refresh_token'], token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [keyA.publicJwk] } });
+    publicClient = fixture.clients.add('public', { redirect_uris: ['http://127.0.0.1/cb'] });
+    resourceServer = fixture.clients.add('rs', { token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [keyRs.publicJwk] }, grant_types: ['client_credentials'] } as never);
   });
 
-  afterAll(() => fixture.system.stop());
+  afterAll(() => fixture.stop());
 
   const post = (path: string, fields: Record<string, string>) =>
     fetch(`${fixture.as}${path}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields).toString() });

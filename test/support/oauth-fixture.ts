@@ -1,8 +1,7 @@
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, type CryptoKey, type JWK } from 'jose';
-import { OAuthModule } from '../../src/authorization-server/oauth.module.js';
 import { UsersService } from '../../src/authorization-server/users/users.service.js';
 import { clientAssertion, type AssertionOptions } from './oauth-client.js';
-import { InMemoryClientResolver, testClientsModule } from './test-clients.js';
+import { TestClients } from './test-clients.js';
 import { startTestSystem, type TestSystem, type TestSystemOptions } from './test-system.js';
 
 export interface DeviceKey {
@@ -20,22 +19,24 @@ export async function deviceKey(alg: 'ES256' | 'RS256' | 'EdDSA' = 'ES256'): Pro
 
 export interface OAuthFixture {
   readonly system: TestSystem;
-  readonly clients: InMemoryClientResolver;
+  /** CIMD documents on a loopback host, resolved by the AS like any client's. */
+  readonly clients: TestClients;
   readonly as: string;
   readonly issuer: string;
   readonly resource: string;
   assertion(clientId: string, key: DeviceKey, overrides?: Partial<AssertionOptions>): Promise<string>;
+  stop(): Promise<void>;
 }
 
 export const ALICE = { username: 'alice', password: 'correct horse battery' } as const;
 
-/** The AS role with the OAuth core, registered test clients, and the user alice. */
+/** The AS role, a loopback host for client documents, and the user alice. */
 export async function startOAuthFixture(options: TestSystemOptions = {}): Promise<OAuthFixture> {
-  const clients = new InMemoryClientResolver();
+  const clients = await TestClients.start();
   const system = await startTestSystem({
     roles: ['authorization-server'],
     ...options,
-    extra: { 'authorization-server': [testClientsModule(clients), OAuthModule] },
+    env: { CIMD_CLIENT_CREDENTIALS: 'true', ...options.env },
   });
   await system.system.app('authorization-server').get(UsersService).create(ALICE.username, ALICE.password);
   const issuer = system.config.authorizationServer.issuer;
@@ -46,5 +47,9 @@ export async function startOAuthFixture(options: TestSystemOptions = {}): Promis
     issuer,
     resource: system.config.authorizationServer.resources[0].resource,
     assertion: (clientId, key, overrides = {}) => clientAssertion({ clientId, audience: issuer, key: key.privateKey, kid: key.kid, ...overrides }),
+    async stop() {
+      await system.stop();
+      await clients.stop();
+    },
   };
 }

@@ -1,65 +1,74 @@
-import { Global, Module } from '@nestjs/common';
 import type { JWK } from 'jose';
-import {
-  ClientResolutionError,
-  ClientResolver,
-  type Client,
-  type ClientMetadata,
-  type ResolveOptions,
-} from '../../src/authorization-server/clients/client.js';
+import type { ClientMetadata } from '../../src/authorization-server/clients/client.js';
+import { DocumentHost } from './document-host.js';
+
+export type ClientDocument = Partial<Omit<ClientMetadata, 'client_id'>> & Pick<ClientMetadata, 'redirect_uris'> & Record<string, unknown>;
 
 /**
- * Registered clients held in memory for tests that exercise the OAuth endpoints without CIMD: the same
- * contract the real resolver fulfils (resolve, keys with a refresh on unknown kid).
+ * CIMD clients for tests: each client is a real metadata document on a loopback host (the development
+ * loopback exception admits it), resolved by the AS through its real fetcher, validator and cache.
+ * Documents are served with `no-cache` and an ETag, so the AS revalidates on every use and sees changes
+ * (and deletions) at once.
  */
-export class InMemoryClientResolver extends ClientResolver {
-  private readonly clients = new Map<string, Client>();
-  readonly keyFetches: string[] = [];
+export class TestClients {
+  private readonly documents = new Map<string, Record<string, unknown>>();
+  private version = 0;
 
-  add(metadata: Partial<ClientMetadata> & Pick<ClientMetadata, 'client_id' | 'redirect_uris'>, extra: Partial<Client> = {}): Client {
-    const full: ClientMetadata = {
-      grant_types: ['authorization_code', 'refresh_token'],
-      response_types: ['code'],
-      token_endpoint_auth_method: 'none',
-      ...metadata,
-    };
-    const client: Client = {
-      clientId: full.client_id,
-      source: 'static',
-      metadata: full,
-      confidential: full.token_endpoint_auth_method !== 'none',
-      ...extra,
-    };
-    this.clients.set(client.clientId, client);
-    return client;
+  private constructor(readonly host: DocumentHost) {}
+
+  static async start(): Promise<TestClients> {
+    return new TestClients(await DocumentHost.start());
   }
 
-  remove(clientId: string): void {
-    this.clients.delete(clientId);
+  /** Publishes a client's document at /<name>/client.json (code + refresh grants unless given) and returns its client_id. */
+  add(name: string, document: ClientDocument): string {
+    const path = `/${name}/client.json`;
+    const clientId = this.host.url(path);
+    this.publish(path, { client_id: clientId, client_name: name, grant_types: ['authorization_code', 'refresh_token'], ...document });
+    return clientId;
+  }
+
+  /** The document as currently published. */
+  document(clientId: string): Record<string, unknown> {
+    const document = this.documents.get(this.path(clientId));
+    if (!document) throw new Error(`no document for ${clientId}`);
+    return document;
+  }
+
+  update(clientId: string, changes: Record<string, unknown>): void {
+    const path = this.path(clientId);
+    const next: Record<string, unknown> = { ...this.document(clientId), ...changes };
+    for (const [key, value] of Object.entries(changes)) if (value === undefined) delete next[key];
+    this.publish(path, next);
   }
 
   setKeys(clientId: string, keys: JWK[]): void {
-    const client = this.clients.get(clientId);
-    if (!client) throw new Error(`no client ${clientId}`);
-    this.clients.set(clientId, { ...client, metadata: { ...client.metadata, jwks: { keys } } });
+    this.update(clientId, { jwks: { keys } });
   }
 
-  async resolve(clientId: string): Promise<Client> {
-    const client = this.clients.get(clientId);
-    if (!client) throw new ClientResolutionError('not_found', `no registered client ${clientId}`);
-    return client;
+  /** The operator deletes the document: 404 from now on. */
+  remove(clientId: string): void {
+    const path = this.path(clientId);
+    this.documents.delete(path);
+    this.host.status(path, 404, { 'Content-Type': 'application/json' });
   }
 
-  async keys(client: Client, options?: ResolveOptions): Promise<readonly JWK[]> {
-    this.keyFetches.push(`${client.clientId}${options?.forceRefresh ? ' (refresh)' : ''}`);
-    const current = this.clients.get(client.clientId) ?? client;
-    return current.metadata.jwks?.keys ?? [];
+  /** How many times the AS fetched (or revalidated) this client's document. */
+  fetches(clientId: string): number {
+    return this.host.count(this.path(clientId));
   }
-}
 
-export function testClientsModule(resolver: InMemoryClientResolver) {
-  @Global()
-  @Module({ providers: [{ provide: ClientResolver, useValue: resolver }], exports: [ClientResolver] })
-  class TestClientsModule {}
-  return TestClientsModule;
+  stop(): Promise<void> {
+    return this.host.stop();
+  }
+
+  private publish(path: string, document: Record<string, unknown>): void {
+    this.version += 1;
+    this.documents.set(path, document);
+    this.host.json(path, document, { etag: `"v${this.version}"`, headers: { 'Cache-Control': 'no-cache' } });
+  }
+
+  private path(clientId: string): string {
+    return new URL(clientId).pathname;
+  }
 }

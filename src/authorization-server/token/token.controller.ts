@@ -10,8 +10,11 @@ import { InvalidRequest, UnauthorizedClient, UnsupportedGrantType } from '../oau
 import { GrantRegistry } from './grant-registry.js';
 import type { TokenResponse } from './grants/token-grant.js';
 
-/** Resolution reasons that mean the client's registration no longer exists or may no longer be used. */
-const CLIENT_GONE = new Set(['document_gone', 'not_found', 'unknown_client', 'blocked', 'invalid_document', 'policy_refused']);
+/**
+ * Resolution reasons that mean the client's registration is gone or no longer allowed (not a transient
+ * fetch failure or a broken document, which only fail this request).
+ */
+const CLIENT_GONE = new Set(['document_gone', 'unknown_client', 'blocked', 'untrusted']);
 
 /**
  * The token endpoint (OAuth 2.1 section 3.2): parse -> authenticate the client -> pick the grant ->
