@@ -8,7 +8,13 @@ import {
 } from './sections/authorization-server.js';
 import { readClientBackendConfig, type ClientBackendConfig } from './sections/client-backend.js';
 import { readDatabaseConfig, type DatabaseConfig } from './sections/database.js';
-import { readMcpResourceConfig, type McpResourceConfig } from './sections/mcp-resource.js';
+import {
+  checkMcpResourceAgainstAuthorizationServer,
+  checkMcpResourceProduction,
+  readMcpResourceConfig,
+  type McpResourceConfig,
+} from './sections/mcp-resource.js';
+import { TICKET_SCOPES } from '../mcp-resource/tickets/ticket-scopes.js';
 import { requireHttps } from './sections/listener.js';
 import { readRateLimitsConfig, type RateLimitsConfig } from './sections/rate-limits.js';
 import { readServerConfig, type ServerConfig } from './sections/server.js';
@@ -69,7 +75,10 @@ export function loadConfig(environment: Record<string, string | undefined>): App
   if (mode === 'production') {
     if (server.roles.includes('authorization-server')) checkAuthorizationServerProduction(env, config.authorizationServer);
     if (server.roles.includes('client-backend')) requireHttps(env, 'BACKEND_PUBLIC_URL', config.clientBackend.publicUrl);
-    if (server.roles.includes('mcp-resource')) requireHttps(env, 'MCP_PUBLIC_URL', config.mcpResource.publicUrl);
+    if (server.roles.includes('mcp-resource')) checkMcpResourceProduction(env, config.mcpResource);
+  }
+  if (server.roles.includes('mcp-resource') && server.roles.includes('authorization-server')) {
+    checkMcpResourceAgainstAuthorizationServer(env, config.mcpResource, config.authorizationServer, TICKET_SCOPES);
   }
   const unknown = Object.keys(file).find((name) => !env.wasRead(name));
   if (unknown !== undefined) throw new ConfigError(`CONFIG_FILE names an unknown setting: ${unknown}`);

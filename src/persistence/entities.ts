@@ -1,4 +1,5 @@
 import { SigningKeyEntity } from '../authorization-server/keys/signing-key.entity.js';
+import { TicketEntity } from '../mcp-resource/tickets/ticket.entity.js';
 
 /** Every entity of every context; each context owns its own files. */
-export const ENTITIES = [SigningKeyEntity];
+export const ENTITIES = [SigningKeyEntity, TicketEntity];
