@@ -8,13 +8,7 @@ import {
 } from './sections/authorization-server.js';
 import { readClientBackendConfig, type ClientBackendConfig } from './sections/client-backend.js';
 import { readDatabaseConfig, type DatabaseConfig } from './sections/database.js';
-import {
-  checkMcpResourceAgainstAuthorizationServer,
-  checkMcpResourceProduction,
-  readMcpResourceConfig,
-  type McpResourceConfig,
-} from './sections/mcp-resource.js';
-import { TICKET_SCOPES } from '../mcp-resource/tickets/ticket-scopes.js';
+import { checkMcpResourceProduction, readMcpResourceConfig, type McpResourceConfig } from './sections/mcp-resource.js';
 import { requireHttps } from './sections/listener.js';
 import { readRateLimitsConfig, type RateLimitsConfig } from './sections/rate-limits.js';
 import { readServerConfig, type ServerConfig } from './sections/server.js';
@@ -64,21 +58,20 @@ export function loadConfig(environment: Record<string, string | undefined>): App
   env.raw('CONFIG_FILE');
 
   const server = readServerConfig(env);
+  // Before the AS section, which takes its default resource from MCP_RESOURCE: a bad value is named as such.
+  const mcpResource = readMcpResourceConfig(env);
   const config: AppConfig = {
     server,
     database: readDatabaseConfig(env),
     authorizationServer: readAuthorizationServerConfig(env),
     clientBackend: readClientBackendConfig(env),
-    mcpResource: readMcpResourceConfig(env),
+    mcpResource,
     rateLimits: readRateLimitsConfig(env),
   };
   if (mode === 'production') {
     if (server.roles.includes('authorization-server')) checkAuthorizationServerProduction(env, config.authorizationServer);
     if (server.roles.includes('client-backend')) requireHttps(env, 'BACKEND_PUBLIC_URL', config.clientBackend.publicUrl);
     if (server.roles.includes('mcp-resource')) checkMcpResourceProduction(env, config.mcpResource);
-  }
-  if (server.roles.includes('mcp-resource') && server.roles.includes('authorization-server')) {
-    checkMcpResourceAgainstAuthorizationServer(env, config.mcpResource, config.authorizationServer, TICKET_SCOPES);
   }
   const unknown = Object.keys(file).find((name) => !env.wasRead(name));
   if (unknown !== undefined) throw new ConfigError(`CONFIG_FILE names an unknown setting: ${unknown}`);

@@ -1,4 +1,9 @@
-import { Module } from '@nestjs/common';
+import { Inject, Module, type OnModuleInit } from '@nestjs/common';
+import { AppLogger } from '../common/logging/app-logger.js';
+import { AS_CONFIG, MCP_CONFIG, SERVER_CONFIG } from '../config/config.tokens.js';
+import type { AuthorizationServerConfig } from '../config/sections/authorization-server.js';
+import type { McpResourceConfig } from '../config/sections/mcp-resource.js';
+import type { ServerConfig } from '../config/sections/server.js';
 import { AccessTokenVerifier } from './bearer/access-token.verifier.js';
 import { AuthorizationServerHttp, FetchAuthorizationServerHttp } from './bearer/authorization-server-http.js';
 import { AuthorizationServerKeys } from './bearer/authorization-server-keys.js';
@@ -10,6 +15,8 @@ import { McpServerFactory } from './mcp/mcp-server.factory.js';
 import { ToolScopeGuard } from './mcp/tool-scope.guard.js';
 import { ProtectedResource } from './protected-resource/protected-resource.js';
 import { ProtectedResourceMetadataController } from './protected-resource/protected-resource-metadata.controller.js';
+import { resourceRegistrationProblem } from './resource-registration.js';
+import { TICKET_SCOPES } from './tickets/ticket-scopes.js';
 import { TicketsRepository } from './tickets/tickets.repository.js';
 
 /** The demo MCP server role (a ticket desk), protected by the authorization server. */
@@ -29,4 +36,17 @@ import { TicketsRepository } from './tickets/tickets.repository.js';
   ],
   exports: [McpRequestHandler, ProtectedResource],
 })
-export class McpResourceModule {}
+export class McpResourceModule implements OnModuleInit {
+  constructor(
+    @Inject(SERVER_CONFIG) private readonly server: ServerConfig,
+    @Inject(AS_CONFIG) private readonly authorizationServer: AuthorizationServerConfig,
+    @Inject(MCP_CONFIG) private readonly config: McpResourceConfig,
+    private readonly logger: AppLogger,
+  ) {}
+
+  onModuleInit(): void {
+    if (!this.server.roles.includes('authorization-server')) return;
+    const problem = resourceRegistrationProblem(this.config, this.authorizationServer, TICKET_SCOPES);
+    if (problem) this.logger.warn('the MCP server and the authorization server disagree', { problem });
+  }
+}

@@ -49,13 +49,14 @@ export function readMcpResourceConfig(env: EnvReader): McpResourceConfig {
   const listener = readListener(env, 'MCP', 'MCP_PUBLIC_URL', 3200);
   // The same setting and default as the AS's default resource (authorization-server.ts), so both agree.
   const resource = readBaseUrl(env, 'MCP_RESOURCE', `${listener.publicUrl}/mcp`);
-  const issuerDefault = env.string('AS_ISSUER', 'http://localhost:3000');
+  // Unless told otherwise, trust the AS_ISSUER setting (or its default), and name AS_ISSUER if it is bad.
+  const issuerSetting = env.has('MCP_AS_ISSUER') ? 'MCP_AS_ISSUER' : 'AS_ISSUER';
   return {
     listener,
     publicUrl: listener.publicUrl,
     resource,
     resourceName: env.string('MCP_RESOURCE_NAME', 'Ticket desk (demo MCP server)'),
-    authorizationServerIssuer: readBaseUrl(env, 'MCP_AS_ISSUER', issuerDefault),
+    authorizationServerIssuer: readBaseUrl(env, issuerSetting, 'http://localhost:3000'),
     allowedOrigins: readOrigins(env, [new URL(listener.publicUrl).origin, new URL(resource).origin]),
     allowLoopbackOrigins: env.devSwitch('MCP_ALLOW_LOOPBACK_ORIGINS'),
     jwksCacheSeconds: env.seconds('MCP_JWKS_CACHE_TTL', 300, { min: 5, max: 86400 }),
@@ -75,19 +76,3 @@ export function checkMcpResourceProduction(env: EnvReader, config: McpResourceCo
   for (const origin of config.allowedOrigins) requireHttps(env, 'MCP_ALLOWED_ORIGINS', origin);
 }
 
-/**
- * When this process also runs the AS the MCP server trusts, that AS must issue tokens for this resource,
- * with every scope the tools need; otherwise no client could ever call a tool.
- */
-export function checkMcpResourceAgainstAuthorizationServer(
-  env: EnvReader,
-  config: McpResourceConfig,
-  authorizationServer: { readonly issuer: string; readonly resources: readonly { readonly resource: string; readonly scopes: readonly string[] }[] },
-  toolScopes: readonly string[],
-): void {
-  if (config.authorizationServerIssuer !== authorizationServer.issuer) return;
-  const entry = authorizationServer.resources.find((candidate) => candidate.resource === config.resource);
-  if (!entry || !toolScopes.every((scope) => entry.scopes.includes(scope))) {
-    env.fail('AS_RESOURCES', `an entry for MCP_RESOURCE ${config.resource} with the scopes ${toolScopes.join(' ')}`);
-  }
-}
