@@ -1,32 +1,13 @@
-import { exportJWK, generateKeyPair, type JWK } from 'jose';
 import { FakeClock } from '../../common/clock/clock.js';
 import { AppLogger } from '../../common/logging/app-logger.js';
 import { loadConfig } from '../../config/app-config.js';
-import { AuthorizationServerFetchError, AuthorizationServerHttp } from './authorization-server-http.js';
+import { ScriptedAuthorizationServer, scriptedKey, SCRIPTED_ISSUER, SCRIPTED_JWKS_URI } from '../../../test/support/scripted-authorization-server.js';
+import { AuthorizationServerFetchError } from './authorization-server-http.js';
 import { AuthorizationServerKeys, authorizationServerMetadataUrl } from './authorization-server-keys.js';
 
-const ISSUER = 'https://as.example.test';
-const JWKS_URI = `${ISSUER}/keys`;
-
-/** An AS whose answers the test scripts; records every URL asked for. */
-class ScriptedAuthorizationServer extends AuthorizationServerHttp {
-  readonly asked: string[] = [];
-  metadata: unknown = { issuer: ISSUER, jwks_uri: JWKS_URI };
-  jwks: { keys: JWK[] } = { keys: [] };
-  down = false;
-
-  async getJson(url: string): Promise<unknown> {
-    this.asked.push(url);
-    await Promise.resolve();
-    if (this.down) throw new AuthorizationServerFetchError(`GET ${url} failed: connection refused`);
-    return url === JWKS_URI ? this.jwks : this.metadata;
-  }
-}
-
-async function publicJwk(kid: string): Promise<JWK> {
-  const { publicKey } = await generateKeyPair('ES256', { extractable: true });
-  return { ...(await exportJWK(publicKey)), kid, alg: 'ES256' };
-}
+const ISSUER = SCRIPTED_ISSUER;
+const JWKS_URI = SCRIPTED_JWKS_URI;
+const publicJwk = async (kid: string) => (await scriptedKey(kid)).jwk;
 
 describe('AuthorizationServerKeys', () => {
   const config = loadConfig({ MCP_AS_ISSUER: ISSUER, MCP_JWKS_CACHE_TTL: '300', MCP_JWKS_REFETCH_INTERVAL: '30' }).mcpResource;

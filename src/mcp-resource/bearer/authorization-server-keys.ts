@@ -8,7 +8,7 @@ import type { AcceptedAlgorithm } from './access-token-claims.js';
 import { checkAuthorizationServerMetadata, parseJwks } from './authorization-server-documents.js';
 import { AuthorizationServerFetchError, AuthorizationServerHttp } from './authorization-server-http.js';
 
-type VerifyKey = CryptoKey;
+export type VerifyKey = CryptoKey;
 
 interface KeySnapshot {
   readonly fetchedAt: number;
@@ -59,6 +59,16 @@ export class AuthorizationServerKeys {
     if (sinceLastFetch < this.config.jwksRefetchIntervalSeconds * 1000) return undefined;
     this.logger.info('token names an unknown kid: fetching the JWKS again', { kid });
     return (await this.refresh()).keys.get(kid)?.get(alg);
+  }
+
+  /**
+   * Whether `key` is still what the fresh cache publishes under kid and alg, without any I/O: a
+   * remembered verification stays good only while the key that made it does.
+   */
+  isCurrent(kid: string, alg: AcceptedAlgorithm, key: VerifyKey): boolean {
+    const snapshot = this.snapshot;
+    if (!snapshot || this.clock.nowMs() - snapshot.fetchedAt >= this.config.jwksCacheSeconds * 1000) return false;
+    return snapshot.keys.get(kid)?.get(alg) === key;
   }
 
   private async refreshOrKeepStale(): Promise<KeySnapshot> {
