@@ -1,14 +1,17 @@
+import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 
 /**
  * Load generator for bench/mcp-resource.ts, run in its own process: POSTs one JSON-RPC body to one
  * loopback URL from a fixed number of concurrent keep-alive connections for a fixed time, then prints
- * {"requests", "failures", "ms", "p50", "p99"} as one JSON line.
+ * {"requests", "failures", "ms", "p50", "p99", "exhausted"} as one JSON line. With --tokens-file, each
+ * call sends the next token of the file, each token once (the round ends early if they run out).
  */
 interface Options {
   readonly url: URL;
   readonly body: string;
   readonly token?: string;
+  readonly tokens?: string[];
   readonly concurrency: number;
   readonly durationMs: number;
 }
@@ -23,7 +26,9 @@ function parse(argv: string[]): Options {
   const concurrency = Number(value('concurrency') ?? '8');
   const durationMs = Number(value('duration-ms') ?? '3000');
   if (!(concurrency >= 1 && concurrency <= 64 && durationMs >= 100 && durationMs <= 60_000)) throw new Error('bad bounds');
-  return { url, body: value('body') ?? '', token: value('token'), concurrency, durationMs };
+  const tokensFile = value('tokens-file');
+  const tokens = tokensFile ? readFileSync(tokensFile, 'utf8').split('\n').filter(Boolean) : undefined;
+  return { url, body: value('body') ?? '', token: value('token'), tokens, concurrency, durationMs };
 }
 
 async function main(): Promise<void> {
@@ -36,6 +41,7 @@ async function main(): Promise<void> {
     'content-length': Buffer.byteLength(options.body),
   };
   if (options.token) headers.authorization = `Bearer ${options.token}`;
+  let nextToken = 0;
   const latencies: number[] = [];
   let failures = 0;
   const started = performance.now();
@@ -44,7 +50,8 @@ async function main(): Promise<void> {
   const once = () =>
     new Promise<void>((resolve) => {
       const sent = performance.now();
-      const outgoing = request(options.url, { method: 'POST', agent, headers }, (response) => {
+      const perCall = options.tokens ? { ...headers, authorization: `Bearer ${options.tokens[nextToken++]}` } : headers;
+      const outgoing = request(options.url, { method: 'POST', agent, headers: perCall }, (response) => {
         let text = '';
         response.setEncoding('utf8');
         response.on('data', (chunk) => (text += chunk));
@@ -64,14 +71,15 @@ async function main(): Promise<void> {
 
   await Promise.all(
     Array.from({ length: options.concurrency }, async () => {
-      while (performance.now() < deadline) await once();
+      while (performance.now() < deadline && (!options.tokens || nextToken < options.tokens.length)) await once();
     }),
   );
   const ms = performance.now() - started;
   agent.destroy();
   latencies.sort((a, b) => a - b);
   const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
-  process.stdout.write(`${JSON.stringify({ requests: latencies.length, failures, ms, p50: at(0.5), p99: at(0.99) })}\n`);
+  const exhausted = options.tokens !== undefined && nextToken >= options.tokens.length;
+  process.stdout.write(`${JSON.stringify({ requests: latencies.length, failures, ms, p50: at(0.5), p99: at(0.99), exhausted })}\n`);
 }
 
 main().catch((error: unknown) => {

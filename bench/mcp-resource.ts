@@ -1,9 +1,11 @@
 import 'reflect-metadata';
 import { spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { availableParallelism } from 'node:os';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SignJWT } from 'jose';
+import { SignJWT, type CryptoKey, type KeyObject } from 'jose';
 import { SigningKeysService } from '../src/authorization-server/keys/signing-keys.service.js';
 import { openListener } from '../src/bootstrap/listener.js';
 import { startSystem } from '../src/bootstrap/system.js';
@@ -24,6 +26,8 @@ const ROUND_MS = 4000;
 const ROUNDS = 3;
 const WARMUP_MS = 1500;
 const GOAL = 0.85;
+/** Fresh tokens per round of the no-cache variant: more than the calls one round can make here. */
+const TOKENS_PER_ROUND = 8000;
 
 const hasTaskset = spawnSync('taskset', ['-V']).status === 0 && availableParallelism() >= 2;
 const generatorScript = fileURLToPath(new URL('./mcp-load-generator.js', import.meta.url));
@@ -34,11 +38,19 @@ interface Round {
   readonly ms: number;
   readonly p50: number;
   readonly p99: number;
+  readonly exhausted: boolean;
 }
 
-function load(url: string, body: string, token: string | undefined, durationMs: number): Promise<Round> {
-  const args = [generatorScript, '--url', url, '--body', body, '--concurrency', String(CONCURRENCY), '--duration-ms', String(durationMs)];
-  if (token) args.push('--token', token);
+interface Target {
+  readonly url: string;
+  readonly token?: string;
+  readonly tokensFile?: () => string;
+}
+
+function load(target: Target, body: string, durationMs: number): Promise<Round> {
+  const args = [generatorScript, '--url', target.url, '--body', body, '--concurrency', String(CONCURRENCY), '--duration-ms', String(durationMs)];
+  if (target.token) args.push('--token', target.token);
+  if (target.tokensFile) args.push('--tokens-file', target.tokensFile());
   const [command, argv] = hasTaskset ? ['taskset', ['-c', '1', process.execPath, ...args]] : [process.execPath, args];
   return new Promise((resolve, reject) => {
     const child = spawn(command, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -56,6 +68,23 @@ function load(url: string, body: string, token: string | undefined, durationMs: 
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+interface TokenSigner {
+  readonly kid: string;
+  readonly alg: string;
+  readonly key: CryptoKey | KeyObject;
+}
+
+function accessToken(signer: TokenSigner, claims: Record<string, unknown>): Promise<string> {
+  const now = Math.floor(Date.now() / 1000);
+  return new SignJWT({ ...claims, iat: now, exp: now + 3600, jti: randomUUID() })
+    .setProtectedHeader({ alg: signer.alg, kid: signer.kid, typ: 'at+jwt' })
+    .sign(signer.key);
+}
+
+type Variant = 'guarded' | 'fresh' | 'unguarded';
+const VARIANTS: readonly Variant[] = ['guarded', 'fresh', 'unguarded'];
+const scratch = mkdtempSync(join(tmpdir(), 'acimd-bench-'));
 
 async function main(): Promise<void> {
   if (hasTaskset) spawnSync('taskset', ['-cp', '0', String(process.pid)], { stdio: 'ignore' });
@@ -81,19 +110,23 @@ async function main(): Promise<void> {
   });
   try {
     const signer = await system.app('authorization-server').get(SigningKeysService).activeKey();
-    const now = Math.floor(Date.now() / 1000);
-    const token = await new SignJWT({
+    const claims = {
       iss: config.authorizationServer.issuer,
       sub: BENCH_PRINCIPAL.subject,
       aud: config.mcpResource.resource,
       client_id: BENCH_PRINCIPAL.clientId,
       scope: BENCH_PRINCIPAL.scopes.join(' '),
-      iat: now,
-      exp: now + 3600,
-      jti: randomUUID(),
-    })
-      .setProtectedHeader({ alg: signer.alg, kid: signer.kid, typ: 'at+jwt' })
-      .sign(signer.key);
+    };
+    const token = await accessToken(signer, claims);
+    // The no-cache variant: every call carries a token never seen before, so every call verifies a signature.
+    const freshTokens = await Promise.all(Array.from({ length: (ROUNDS + 1) * TOKENS_PER_ROUND }, () => accessToken(signer, claims)));
+    let batch = 0;
+    const tokensFile = () => {
+      const file = join(scratch, `tokens-${batch}.txt`);
+      writeFileSync(file, freshTokens.slice(batch * TOKENS_PER_ROUND, (batch + 1) * TOKENS_PER_ROUND).join('\n'));
+      batch += 1;
+      return file;
+    };
 
     const id = randomUUID();
     await database.dataSource.query(
@@ -102,43 +135,51 @@ async function main(): Promise<void> {
       [id, BENCH_PRINCIPAL.subject, BENCH_PRINCIPAL.clientId, new Date()],
     );
     const body = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'get_ticket', arguments: { id } } });
-    const guarded = { url: `${mcp}/mcp`, token };
-    const unguarded = { url: `${mcp}/bench/unguarded-mcp`, token: undefined };
+    const targets: Record<Variant, Target> = {
+      guarded: { url: `${mcp}/mcp`, token },
+      fresh: { url: `${mcp}/mcp`, tokensFile },
+      unguarded: { url: `${mcp}/bench/unguarded-mcp` },
+    };
 
     process.stdout.write(
       `mcp-resource benchmark: get_ticket over Streamable HTTP, ${CONCURRENCY} connections, ${ROUNDS} x ${ROUND_MS} ms per variant, ` +
         `database ${config.database.url ? 'postgres' : 'pglite'}, ${hasTaskset ? 'server on core 0 and load on core 1' : 'no taskset: cores shared'}\n`,
     );
-    await load(guarded.url, body, guarded.token, WARMUP_MS);
-    await load(unguarded.url, body, unguarded.token, WARMUP_MS);
-    const results: Record<'guarded' | 'unguarded', Round[]> = { guarded: [], unguarded: [] };
+    for (const variant of VARIANTS) await load(targets[variant], body, WARMUP_MS);
+    const results: Record<Variant, Round[]> = { guarded: [], fresh: [], unguarded: [] };
     for (let round = 0; round < ROUNDS; round += 1) {
-      // Alternate the order so drift (thermal, other load) does not favour one variant.
-      const order = round % 2 === 0 ? (['guarded', 'unguarded'] as const) : (['unguarded', 'guarded'] as const);
-      for (const variant of order) {
-        const target = variant === 'guarded' ? guarded : unguarded;
-        results[variant].push(await load(target.url, body, target.token, ROUND_MS));
+      // Rotate the order so drift (thermal, other load) does not favour one variant.
+      for (let i = 0; i < VARIANTS.length; i += 1) {
+        const variant = VARIANTS[(round + i) % VARIANTS.length];
+        results[variant].push(await load(targets[variant], body, ROUND_MS));
       }
     }
-    const failures = [...results.guarded, ...results.unguarded].reduce((sum, round) => sum + round.failures, 0);
+    const all = Object.values(results).flat();
+    const failures = all.reduce((sum, round) => sum + round.failures, 0);
     if (failures > 0) throw new Error(`${failures} calls failed: the comparison would be meaningless`);
+    const exhausted = results.fresh.some((round) => round.exhausted);
     const rate = (rounds: Round[]) => median(rounds.map((round) => (round.requests * 1000) / round.ms));
     const p50 = (rounds: Round[]) => median(rounds.map((round) => round.p50));
     const p99 = (rounds: Round[]) => median(rounds.map((round) => round.p99));
+    const row = (what: string, figure: (rounds: Round[]) => number, variant: 'guarded' | 'fresh') =>
+      [what, figure(results[variant]), figure(results.unguarded), figure(results[variant]) / figure(results.unguarded)] as const;
     const rows = [
-      ['tool calls per second (median of rounds)', rate(results.guarded), rate(results.unguarded), rate(results.guarded) / rate(results.unguarded)],
-      ['p50 latency ms', p50(results.guarded), p50(results.unguarded), p50(results.guarded) / p50(results.unguarded)],
-      ['p99 latency ms', p99(results.guarded), p99(results.unguarded), p99(results.guarded) / p99(results.unguarded)],
-    ] as const;
-    const line = (cells: string[]) => `| ${cells.map((cell, i) => (i === 0 ? cell.padEnd(42) : cell.padStart(14))).join(' | ')} |\n`;
+      row('calls/s, one token per client (as clients do)', rate, 'guarded'),
+      row('p50 latency ms, one token per client', p50, 'guarded'),
+      row('p99 latency ms, one token per client', p99, 'guarded'),
+      row(`calls/s, a new token every call${exhausted ? ' (ran out)' : ''}`, rate, 'fresh'),
+      row('p50 latency ms, a new token every call', p50, 'fresh'),
+    ];
+    const line = (cells: string[]) => `| ${cells.map((cell, i) => (i === 0 ? cell.padEnd(46) : cell.padStart(14))).join(' | ')} |\n`;
     process.stdout.write(line(['what', 'with guard', 'without guard', 'ratio']));
-    process.stdout.write(line(['-'.repeat(42), '-'.repeat(14), '-'.repeat(14), '-'.repeat(14)]));
+    process.stdout.write(line(['-'.repeat(46), '-'.repeat(14), '-'.repeat(14), '-'.repeat(14)]));
     for (const [what, withGuard, withoutGuard, ratio] of rows) {
       process.stdout.write(line([what, withGuard.toFixed(1), withoutGuard.toFixed(1), `${ratio.toFixed(3)}x`]));
     }
     const throughputRatio = rows[0][3];
     process.stdout.write(`goal: authenticated throughput >= ${GOAL}x the unguarded one: ${throughputRatio >= GOAL ? 'met' : 'NOT met'}\n`);
   } finally {
+    rmSync(scratch, { recursive: true, force: true });
     await system.stop(1000);
     await database.close();
     await pglite?.close();
