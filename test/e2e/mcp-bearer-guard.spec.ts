@@ -4,6 +4,7 @@ import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { SigningKeysService } from '../../src/authorization-server/keys/signing-keys.service.js';
 import { FakeClock } from '../../src/common/clock/clock.js';
 import { asSigningKey, mintAccessToken, READ_SCOPE, unsignedToken, WRITE_SCOPE, type SigningKey } from '../support/access-tokens.js';
+import { body } from '../support/http.js';
 import { freePort } from '../support/processes.js';
 import { requestRecorder } from '../support/request-recorder.js';
 import { startTestSystem, type TestSystem } from '../support/test-system.js';
@@ -51,7 +52,7 @@ describe('MCP bearer guard', () => {
     expect(response.status).toBe(401);
     expect(response.headers.get('www-authenticate')).toBe(challenge(['invalid_token', 'The access token is invalid or expired.'] as never));
     expect(response.headers.get('cache-control')).toBe('no-store');
-    expect(await response.json()).toEqual({ error: 'invalid_token', error_description: 'The access token is invalid or expired.' });
+    expect(await body(response)).toEqual({ error: 'invalid_token', error_description: 'The access token is invalid or expired.' });
   }
 
   const fromMcp = () => recorder.requests.filter((request) => request.headers['user-agent'] === 'attested-cimd-mcp-resource');
@@ -85,7 +86,7 @@ describe('MCP bearer guard', () => {
         expect(response.status).toBe(200);
         expect(response.headers.get('content-type')).toMatch(/^application\/json/);
         expect(response.headers.get('access-control-allow-origin')).toBe('*');
-        expect(await response.json()).toEqual({
+        expect(await body(response)).toEqual({
           resource: `${mcp}/mcp`,
           authorization_servers: [system.config.authorizationServer.issuer],
           scopes_supported: [READ_SCOPE, WRITE_SCOPE],
@@ -106,7 +107,7 @@ describe('MCP bearer guard', () => {
       const response = await post(undefined);
       expect(response.status).toBe(401);
       expect(response.headers.get('www-authenticate')).toBe(challenge());
-      expect((await response.json()).error).toBe('unauthorized');
+      expect((await body(response)).error).toBe('unauthorized');
     });
 
     it('treats another authentication scheme as no token (RFC 6750 section 3.1)', async () => {
@@ -123,7 +124,7 @@ describe('MCP bearer guard', () => {
           `Bearer error="invalid_request", error_description="Access tokens are accepted only in the Authorization header, never in the URL.", ` +
             `resource_metadata="${metadataUrl}", scope="${READ_SCOPE}"`,
         );
-        expect((await response.json()).error).toBe('invalid_request');
+        expect((await body(response)).error).toBe('invalid_request');
       }
     });
 
@@ -131,7 +132,7 @@ describe('MCP bearer guard', () => {
       const token = await mintAccessToken(system);
       const response = await post(undefined, `access_token=${token}`, { 'content-type': 'application/x-www-form-urlencoded' });
       expect(response.status).toBe(400);
-      expect((await response.json()).error).toBe('invalid_request');
+      expect((await body(response)).error).toBe('invalid_request');
     });
 
     it('refuses two Authorization headers with 400 invalid_request', async () => {
@@ -168,7 +169,7 @@ describe('MCP bearer guard', () => {
     it('accepts a token from the AS for this resource', async () => {
       const response = await post(await mintAccessToken(system));
       expect(response.status).toBe(200);
-      expect((await response.json()).result.serverInfo.name).toBe('attested-cimd-ticket-desk');
+      expect((await body(response)).result.serverInfo.name).toBe('attested-cimd-ticket-desk');
     });
 
     it('fetched the AS metadata and JWKS once, without credentials, and serves later requests from the cache', async () => {
@@ -267,7 +268,7 @@ describe('MCP bearer guard', () => {
       await expectInvalidToken(await post(unsignedToken({ alg: 'none', typ: 'at+jwt', kid: real.kid }, claims)));
       await expectInvalidToken(await post(`${unsignedToken({ alg: 'none', typ: 'at+jwt', kid: real.kid }, claims)}c2ln`));
       // HS256 keyed with the AS public key: the classic algorithm-confusion forgery.
-      const publicJwk = (await (await fetch(`${system.url['authorization-server']}/jwks`)).json()).keys[0];
+      const publicJwk = (await body(await fetch(`${system.url['authorization-server']}/jwks`))).keys[0];
       const hmac = await new SignJWT(claims).setProtectedHeader({ alg: 'HS256', typ: 'at+jwt', kid: real.kid }).sign(Buffer.from(JSON.stringify(publicJwk)));
       await expectInvalidToken(await post(hmac));
     });
@@ -326,10 +327,10 @@ describe('MCP bearer guard', () => {
       const token = await mintAccessToken(system, { claims: { scope: READ_SCOPE } });
       const list = await post(token, { jsonrpc: '2.0', id: 3, method: 'tools/list' });
       expect(list.status).toBe(200);
-      expect((await list.json()).result.tools.map((tool: { name: string }) => tool.name)).toEqual(['list_tickets', 'get_ticket', 'create_ticket', 'close_ticket']);
+      expect((await body(list)).result.tools.map((tool: { name: string }) => tool.name)).toEqual(['list_tickets', 'get_ticket', 'create_ticket', 'close_ticket']);
       const call1 = await post(token, call('list_tickets'));
       expect(call1.status).toBe(200);
-      expect((await call1.json()).result.isError).toBeUndefined();
+      expect((await body(call1)).result.isError).toBeUndefined();
     });
 
     it('answers 403 insufficient_scope naming the scopes to ask for when a read-only token calls create_ticket', async () => {
@@ -340,7 +341,7 @@ describe('MCP bearer guard', () => {
         `Bearer error="insufficient_scope", error_description="The access token lacks the scope this operation needs: ${WRITE_SCOPE}.", ` +
           `resource_metadata="${metadataUrl}", scope="${READ_SCOPE} ${WRITE_SCOPE}"`,
       );
-      expect(await response.json()).toEqual({ error: 'insufficient_scope', error_description: `The access token lacks the scope this operation needs: ${WRITE_SCOPE}.` });
+      expect(await body(response)).toEqual({ error: 'insufficient_scope', error_description: `The access token lacks the scope this operation needs: ${WRITE_SCOPE}.` });
       const [stored] = await system.database.dataSource.query('SELECT count(*)::int AS n FROM mcp_tickets');
       expect(stored.n).toBe(0);
     });
@@ -376,7 +377,7 @@ describe('MCP bearer guard', () => {
         const response = await fetch(`${mcp}/mcp`, { method, headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream' } });
         expect(response.status).toBe(405);
         expect(response.headers.get('allow')).toBe('POST, OPTIONS');
-        expect((await response.json()).error).toBe('method_not_allowed');
+        expect((await body(response)).error).toBe('method_not_allowed');
       }
     });
 
@@ -392,7 +393,7 @@ describe('MCP bearer guard', () => {
         const response = await post(token, INITIALIZE, { origin });
         expect(response.status).toBe(403);
         expect(response.headers.get('access-control-allow-origin')).toBeNull();
-        expect((await response.json()).error).toBe('forbidden');
+        expect((await body(response)).error).toBe('forbidden');
       }
       expect((await post(undefined, INITIALIZE, { origin: 'https://evil.example.test' })).status).toBe(403);
     });
@@ -446,7 +447,7 @@ describe('MCP bearer guard when the AS is unreachable', () => {
       });
       expect(response.status).toBe(503);
       expect(response.headers.get('retry-after')).toBe('2');
-      expect((await response.json()).error).toBe('temporarily_unavailable');
+      expect((await body(response)).error).toBe('temporarily_unavailable');
     } finally {
       await system.stop();
     }

@@ -1,23 +1,13 @@
 import { loadConfig } from '../app-config.js';
-import { ConfigError } from '../config-error.js';
 
-const PRODUCTION = {
+/** Production settings for a deployment running only the MCP server role. */
+const mcpInProduction = (extra: Record<string, string> = {}) => ({
   MODE: 'production',
-  AS_ISSUER: 'https://as.example.com',
-  BACKEND_PUBLIC_URL: 'https://apps.example.com',
+  ROLES: 'mcp-resource',
   MCP_PUBLIC_URL: 'https://mcp.example.com',
-  AS_KEY_ENCRYPTION_KEY: 'b'.repeat(64),
-};
-
-function configError(env: Record<string, string>): string {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as Error).message;
-  }
-  throw new Error('expected a configuration error');
-}
+  AS_ISSUER: 'https://as.example.com',
+  ...extra,
+});
 
 describe('MCP server settings', () => {
   it('defaults the resource to <MCP_PUBLIC_URL>/mcp and trusts the AS issuer, agreeing with the AS', () => {
@@ -67,20 +57,20 @@ describe('MCP server settings', () => {
     ['MCP_AS_FETCH_MAX_BYTES', '10', /^MCP_AS_FETCH_MAX_BYTES must be a size/],
     ['MCP_MAX_TICKETS_PER_USER', '0', /^MCP_MAX_TICKETS_PER_USER must be an integer/],
   ])('refuses %s=%s with one line naming it', (name, value, message) => {
-    expect(configError({ [name]: value })).toMatch(message);
+    expect(() => loadConfig({ [name]: value })).toThrow(message);
   });
 
   it('requires https for the resource, the trusted issuer and the allowed origins in production, and no loopback origins', () => {
-    expect(loadConfig(PRODUCTION).mcpResource).toMatchObject({
+    expect(loadConfig(mcpInProduction()).mcpResource).toMatchObject({
       resource: 'https://mcp.example.com/mcp',
       authorizationServerIssuer: 'https://as.example.com',
       allowLoopbackOrigins: false,
     });
-    const mcpOnly = { ...PRODUCTION, ROLES: 'mcp-resource' };
-    expect(configError({ ...mcpOnly, MCP_RESOURCE: 'http://mcp.example.com/mcp' })).toMatch(/^MCP_RESOURCE must be an https URL/);
-    expect(configError({ ...mcpOnly, MCP_AS_ISSUER: 'http://as.example.com' })).toMatch(/^MCP_AS_ISSUER must be an https URL/);
-    expect(configError({ ...mcpOnly, MCP_ALLOWED_ORIGINS: 'http://app.example.com' })).toMatch(/^MCP_ALLOWED_ORIGINS must be an https URL/);
-    expect(configError({ ...PRODUCTION, MCP_ALLOW_LOOPBACK_ORIGINS: 'true' })).toBe(
+    expect(() => loadConfig(mcpInProduction({ MCP_RESOURCE: 'http://mcp.example.com/mcp' }))).toThrow(/^MCP_RESOURCE must be an https URL/);
+    expect(() => loadConfig(mcpInProduction({ MCP_AS_ISSUER: 'http://as.example.com' }))).toThrow(/^MCP_AS_ISSUER must be an https URL/);
+    expect(() => loadConfig(mcpInProduction({ AS_ISSUER: 'http://as.example.com' }))).toThrow(/^AS_ISSUER must be an https URL/);
+    expect(() => loadConfig(mcpInProduction({ MCP_ALLOWED_ORIGINS: 'http://app.example.com' }))).toThrow(/^MCP_ALLOWED_ORIGINS must be an https URL/);
+    expect(() => loadConfig(mcpInProduction({ MCP_ALLOW_LOOPBACK_ORIGINS: 'true' }))).toThrow(
       'MCP_ALLOW_LOOPBACK_ORIGINS is a development-only switch and MODE=production refuses to start with it on',
     );
   });

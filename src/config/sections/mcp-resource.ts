@@ -72,7 +72,7 @@ export function readMcpResourceConfig(env: EnvReader): McpResourceConfig {
 export function checkMcpResourceProduction(env: EnvReader, config: McpResourceConfig): void {
   requireHttps(env, 'MCP_PUBLIC_URL', config.publicUrl);
   requireHttps(env, 'MCP_RESOURCE', config.resource);
-  requireHttps(env, 'MCP_AS_ISSUER', config.authorizationServerIssuer);
+  requireHttps(env, env.has('MCP_AS_ISSUER') ? 'MCP_AS_ISSUER' : 'AS_ISSUER', config.authorizationServerIssuer);
   for (const origin of config.allowedOrigins) requireHttps(env, 'MCP_ALLOWED_ORIGINS', origin);
 }
 
