@@ -69,17 +69,30 @@ describe('AuthorizationServerKeys', () => {
     expect(as.asked).toHaveLength(4);
   });
 
-  it('keeps using the cached keys when a refresh fails, and says so in the log', async () => {
+  it('keeps using the cached keys when a refresh fails, says so, and retries only after the interval', async () => {
     await keys.key('k1', 'ES256');
     as.down = true;
     clock.advanceSeconds(300);
     expect(await keys.key('k1', 'ES256')).toBeDefined();
     expect(logs.some((line) => line.includes('using the cached ones'))).toBe(true);
+    const attempts = as.asked.length;
+    for (let i = 0; i < 5; i += 1) expect(await keys.key('k1', 'ES256')).toBeDefined();
+    expect(await keys.key('unknown', 'ES256')).toBeUndefined();
+    expect(as.asked).toHaveLength(attempts);
+    as.down = false;
+    clock.advanceSeconds(30);
+    expect(await keys.key('k1', 'ES256')).toBeDefined();
+    expect(as.asked.length).toBeGreaterThan(attempts);
   });
 
-  it('fails when there are no keys at all and the AS is unreachable', async () => {
+  it('fails when there are no keys at all and the AS is unreachable, fast until the interval has passed', async () => {
     as.down = true;
     await expect(keys.key('k1', 'ES256')).rejects.toBeInstanceOf(AuthorizationServerFetchError);
+    await expect(keys.key('k1', 'ES256')).rejects.toThrow(/failed moments ago/);
+    expect(as.asked).toHaveLength(1);
+    as.down = false;
+    clock.advanceSeconds(30);
+    expect(await keys.key('k1', 'ES256')).toBeDefined();
   });
 
   it('fails when an unknown kid forces a refetch and the AS is unreachable', async () => {

@@ -25,7 +25,9 @@ export function authorizationServerMetadataUrl(issuer: string): string {
 /**
  * The trusted AS's public keys, imported once and cached. The jwks_uri comes from the AS metadata
  * (never from a token). The keys are fetched again when the cache is older than MCP_JWKS_CACHE_TTL,
- * and at most once per MCP_JWKS_REFETCH_INTERVAL when a token names a kid the cache lacks (a rotation).
+ * and when a token names a kid the cache lacks (a rotation); never more than once per
+ * MCP_JWKS_REFETCH_INTERVAL, so neither unknown kids nor an AS outage make it ask on every request
+ * (during an outage the stale keys stay in use).
  */
 @Injectable()
 export class AuthorizationServerKeys {
@@ -50,13 +52,13 @@ export class AuthorizationServerKeys {
    */
   async key(kid: string, alg: AcceptedAlgorithm): Promise<VerifyKey | undefined> {
     let snapshot = this.snapshot;
-    if (!snapshot || this.clock.nowMs() - snapshot.fetchedAt >= this.config.jwksCacheSeconds * 1000) {
-      snapshot = await this.refreshOrKeepStale();
+    if (!snapshot && this.fetchedRecently() && !this.loading) {
+      throw new AuthorizationServerFetchError('no AS keys: the last attempt to fetch them failed moments ago');
     }
+    if (!snapshot || (this.isStale(snapshot) && !this.fetchedRecently())) snapshot = await this.refreshOrKeepStale();
     const published = snapshot.keys.get(kid);
     if (published) return published.get(alg);
-    const sinceLastFetch = this.clock.nowMs() - (this.lastFetchStartedAt ?? -Infinity);
-    if (sinceLastFetch < this.config.jwksRefetchIntervalSeconds * 1000) return undefined;
+    if (this.fetchedRecently()) return undefined;
     this.logger.info('token names an unknown kid: fetching the JWKS again', { kid });
     return (await this.refresh()).keys.get(kid)?.get(alg);
   }
@@ -67,8 +69,17 @@ export class AuthorizationServerKeys {
    */
   isCurrent(kid: string, alg: AcceptedAlgorithm, key: VerifyKey): boolean {
     const snapshot = this.snapshot;
-    if (!snapshot || this.clock.nowMs() - snapshot.fetchedAt >= this.config.jwksCacheSeconds * 1000) return false;
+    if (!snapshot || this.isStale(snapshot)) return false;
     return snapshot.keys.get(kid)?.get(alg) === key;
+  }
+
+  private isStale(snapshot: KeySnapshot): boolean {
+    return this.clock.nowMs() - snapshot.fetchedAt >= this.config.jwksCacheSeconds * 1000;
+  }
+
+  /** A fetch was attempted (or made) within the refetch interval: don't ask the AS again yet. */
+  private fetchedRecently(): boolean {
+    return this.clock.nowMs() - (this.lastFetchStartedAt ?? -Infinity) < this.config.jwksRefetchIntervalSeconds * 1000;
   }
 
   private async refreshOrKeepStale(): Promise<KeySnapshot> {
