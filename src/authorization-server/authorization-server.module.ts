@@ -1,9 +1,11 @@
 import { Module } from '@nestjs/common';
+import { ClientsModule } from './clients/clients.module.js';
 import { KeysModule } from './keys/keys.module.js';
 import { MetadataModule } from './metadata/metadata.module.js';
+import { RegistrationModule } from './registration/registration.module.js';
 
 /** The authorization server role. */
 @Module({
-  imports: [MetadataModule, KeysModule],
+  imports: [MetadataModule, KeysModule, ClientsModule, RegistrationModule],
 })
 export class AuthorizationServerModule {}

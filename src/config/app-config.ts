@@ -6,6 +6,7 @@ import {
   readAuthorizationServerConfig,
   type AuthorizationServerConfig,
 } from './sections/authorization-server.js';
+import { readCimdConfig, type CimdConfig } from './sections/cimd.js';
 import { readClientBackendConfig, type ClientBackendConfig } from './sections/client-backend.js';
 import { readDatabaseConfig, type DatabaseConfig } from './sections/database.js';
 import { checkMcpResourceProduction, readMcpResourceConfig, type McpResourceConfig } from './sections/mcp-resource.js';
@@ -20,6 +21,7 @@ export interface AppConfig {
   readonly clientBackend: ClientBackendConfig;
   readonly mcpResource: McpResourceConfig;
   readonly rateLimits: RateLimitsConfig;
+  readonly cimd: CimdConfig;
 }
 
 function readConfigFile(path: string): RawSettings {
@@ -67,6 +69,7 @@ export function loadConfig(environment: Record<string, string | undefined>): App
     clientBackend: readClientBackendConfig(env),
     mcpResource,
     rateLimits: readRateLimitsConfig(env),
+    cimd: readCimdConfig(env),
   };
   if (mode === 'production') {
     if (server.roles.includes('authorization-server')) checkAuthorizationServerProduction(env, config.authorizationServer);
