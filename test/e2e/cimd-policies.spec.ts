@@ -118,7 +118,7 @@ describe('AS metadata contributions', () => {
     const system = await startTestSystem({ roles: ['authorization-server'], env: { CIMD_ENABLED: 'false', DCR_ENABLED: 'false' } });
     try {
       const as = system.url['authorization-server'];
-      const document = await (await fetch(`${as}/.well-known/oauth-authorization-server`)).json();
+      const document = (await (await fetch(`${as}/.well-known/oauth-authorization-server`)).json()) as Record<string, unknown>;
       expect(document).not.toHaveProperty('client_id_metadata_document_supported');
       expect(document).not.toHaveProperty('registration_endpoint');
       // Without DCR (and no configured client with a secret) no client can hold a shared secret.
