@@ -42,6 +42,13 @@ describe('dynamic client registration (RFC 7591)', () => {
     expect(audit).toEqual([{ action: 'client.registered' }]);
   });
 
+  it('does not keep the requested scope as a ceiling (MCP clients register their first challenge scope; step-up must work later)', async () => {
+    const registered = await body(await register({ client_name: 'SDK', redirect_uris: ['http://127.0.0.1/cb'], token_endpoint_auth_method: 'none', scope: 'mcp:tickets:read' }));
+    expect(registered).not.toHaveProperty('scope');
+    const client = await system.system.app('authorization-server').get(ClientResolver).resolve(registered.client_id);
+    expect(client.metadata.scope).toBeUndefined();
+  });
+
   it('gives native clients that omit the method `none`, and web clients the RFC 7591 default with a secret returned once and stored hashed', async () => {
     const native = await body(await register({ client_name: 'CLI', redirect_uris: ['http://localhost/cb'] }));
     expect(native.token_endpoint_auth_method).toBe('none');
@@ -141,6 +148,23 @@ describe('dynamic client registration (RFC 7591)', () => {
       expect(registered.client_secret_expires_at).toBe(registered.client_id_issued_at + 30 * 86400);
     } finally {
       await guarded.stop();
+    }
+  });
+
+  it('keeps the scope that the operator metadata policy decides', async () => {
+    const narrowed = await startTestSystem({
+      roles: ['authorization-server'],
+      env: { CIMD_METADATA_POLICY: JSON.stringify({ scope: { subset_of: ['mcp:tickets:read'] } }) },
+    });
+    try {
+      const response = await fetch(`${narrowed.url['authorization-server']}/register`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ client_name: 'x', redirect_uris: ['http://127.0.0.1/cb'], token_endpoint_auth_method: 'none', scope: 'mcp:tickets:read mcp:tickets:write' }),
+      });
+      expect((await body(response)).scope).toBe('mcp:tickets:read');
+    } finally {
+      await narrowed.stop();
     }
   });
 });

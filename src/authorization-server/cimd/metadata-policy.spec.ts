@@ -27,7 +27,8 @@ describe('metadata policy (OpenID Federation 1.0 section 6.1)', () => {
     it('add appends missing values, or creates the parameter', () => {
       expect(apply({ contacts: { add: ['ops@example.com', 'a@example.com'] } })).toMatchObject({ ok: true, metadata: { contacts: ['a@example.com', 'ops@example.com'] } });
       expect(apply({ default_acr_values: { add: ['x'] } })).toMatchObject({ ok: true, metadata: { default_acr_values: ['x'] } });
-      expect(apply({ scope: { add: ['x'] } })).toMatchObject({ ok: false, parameter: 'scope' });
+      // scope is a space-separated list, and add applies to it as a list (section 6.1.1)
+      expect(apply({ scope: { add: ['x'] } })).toMatchObject({ ok: true, changed: ['scope'] });
     });
 
     it('default fills only an absent parameter', () => {
@@ -125,5 +126,13 @@ describe('metadata policy (OpenID Federation 1.0 section 6.1)', () => {
     ])('refuses conflicting policies %j + %j', (a, b, message) => {
       expect(() => merge(a, b)).toThrow(message);
     });
+  });
+
+  it('treats scope as a space-separated list for the list operators (OpenID Federation 1.0 section 6.1.1)', () => {
+    const narrowed = applyMetadataPolicy({ scope: 'a b c' }, { scope: { subset_of: ['a', 'c', 'd'] } });
+    expect(narrowed).toMatchObject({ ok: true, metadata: { scope: 'a c' }, changed: ['scope'] });
+    expect(applyMetadataPolicy({}, { scope: { default: ['a', 'b'] } })).toMatchObject({ ok: true, metadata: { scope: 'a b' } });
+    expect(applyMetadataPolicy({ scope: 'a' }, { scope: { add: ['b'] } })).toMatchObject({ ok: true, metadata: { scope: 'a b' } });
+    expect(applyMetadataPolicy({ scope: 'a' }, { scope: { superset_of: ['a', 'b'] } })).toMatchObject({ ok: false, parameter: 'scope' });
   });
 });

@@ -148,11 +148,19 @@ export type PolicyOutcome =
   | { readonly ok: false; readonly parameter: string; readonly reason: string };
 
 /** Section 6.1.4.2: applies each parameter's operators in the order value, add, default, one_of, subset_of, superset_of, essential. */
+/**
+ * OpenID Federation 1.0 section 6.1.1: `scope` (RFC 7591) is a space-separated list of strings, and the
+ * list operators (add, default, subset_of, superset_of) act on it as a list; it is written back as a string.
+ */
+const SPACE_SEPARATED = new Set(['scope']);
+
 export function applyMetadataPolicy(input: Readonly<Record<string, unknown>>, policy: MetadataPolicy): PolicyOutcome {
   const metadata: Record<string, unknown> = structuredClone({ ...input });
   const changed: string[] = [];
   for (const [parameter, operators] of Object.entries(policy)) {
     const before = metadata[parameter];
+    const spaced = SPACE_SEPARATED.has(parameter);
+    if (spaced && typeof before === 'string') metadata[parameter] = before.split(' ').filter(Boolean);
     const refuse = (reason: string): PolicyOutcome => ({ ok: false, parameter, reason });
     const present = () => metadata[parameter] !== undefined && metadata[parameter] !== null;
     if ('value' in operators) {
@@ -179,6 +187,7 @@ export function applyMetadataPolicy(input: Readonly<Record<string, unknown>>, po
       }
     }
     if (operators.essential === true && !present()) return refuse('is required by the metadata policy (essential) but absent');
+    if (spaced && Array.isArray(metadata[parameter])) metadata[parameter] = (metadata[parameter] as unknown[]).join(' ');
     if (!isDeepStrictEqual(before, metadata[parameter])) changed.push(parameter);
   }
   return { ok: true, metadata, changed };

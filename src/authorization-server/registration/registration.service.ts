@@ -46,6 +46,11 @@ export class RegistrationService {
     const ignored = SERVER_ASSIGNED.filter((name) => name in request);
     for (const name of [...SERVER_ASSIGNED, 'software_statement']) delete request[name];
     request.token_endpoint_auth_method ??= defaultAuthMethod(request);
+    // MCP clients register with the scope of their first 401 challenge (the official SDK does), which
+    // would make it a ceiling and break step-up authorization later. RFC 7591 section 3.2.1 lets the
+    // server replace requested values: the requested scope is not kept, unless the operator's metadata
+    // policy decides the scope.
+    if (!('scope' in this.config.metadataPolicy)) delete request.scope;
 
     const policy = applyMetadataPolicy(request, this.config.metadataPolicy);
     if (!policy.ok) {
