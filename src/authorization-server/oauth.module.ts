@@ -33,7 +33,7 @@ import { RefreshTokenGrant } from './token/grants/refresh-token.grant.js';
 import { TOKEN_GRANTS } from './token/grants/token-grant.js';
 import { OwnAccessTokens } from './token/own-access-tokens.js';
 import { TokenController } from './token/token.controller.js';
-import { tokenEndpointCors } from './token/cors.middleware.js';
+import { oauthApiCors } from './oauth-cors.middleware.js';
 import { UsersRepository } from './users/users.repository.js';
 import { UsersService } from './users/users.service.js';
 
@@ -79,7 +79,13 @@ export class OAuthModule implements OnModuleInit, NestModule {
   ) {}
 
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(tokenEndpointCors).forRoutes({ path: 'token', method: RequestMethod.ALL }, { path: 'revoke', method: RequestMethod.ALL });
+    consumer
+      .apply(oauthApiCors)
+      .forRoutes(
+        { path: 'token', method: RequestMethod.ALL },
+        { path: 'revoke', method: RequestMethod.ALL },
+        { path: 'register', method: RequestMethod.ALL },
+      );
   }
 
   /** RFC 8414 section 2: advertise exactly the endpoints, grants and methods implemented here. */

@@ -84,7 +84,7 @@ describe('OAuth core (registered clients)', () => {
     expect(claimsOf(second.access_token).scope).toBe('mcp:tickets:read');
   });
 
-  it('lets browser-based clients call the token endpoint cross-origin, but not the authorization endpoint', async () => {
+  it('lets browser-based clients call the token and registration endpoints cross-origin, but not the authorization endpoint', async () => {
     const preflight = await fetch(`${as}/token`, {
       method: 'OPTIONS',
       headers: { origin: 'http://localhost:6274', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
@@ -92,6 +92,9 @@ describe('OAuth core (registered clients)', () => {
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get('access-control-allow-origin')).toBe('*');
     expect(preflight.headers.get('access-control-allow-headers')).toContain('Content-Type');
+    const registrationPreflight = await fetch(`${as}/register`, { method: 'OPTIONS', headers: { origin: 'http://localhost:6274', 'access-control-request-method': 'POST' } });
+    expect(registrationPreflight.status).toBe(204);
+    expect(registrationPreflight.headers.get('access-control-allow-origin')).toBe('*');
     const token = await tokenRequest(as, { grant_type: 'authorization_code', code: 'x', client_id: publicId });
     expect(token.headers.get('access-control-allow-origin')).toBe('*');
     const authorizeResponse = await fetch(`${as}/authorize?client_id=x`, { headers: { origin: 'http://localhost:6274' } });
