@@ -37,4 +37,10 @@ describe('OAuthParams', () => {
     expect(OAuthParams.fromUrl('/authorize?client_id=x&state=%F0%9F%98%80').get('state')).toBe('😀');
     expect(OAuthParams.fromUrl('/authorize').names()).toEqual([]);
   });
+
+  it('refuses control characters in names and values (RFC 6749 appendix A)', () => {
+    expect(() => OAuthParams.parse('client_id=%00')).toThrow('control characters');
+    expect(() => OAuthParams.parse('state=a%0Ab')).toThrow(InvalidRequest);
+    expect(() => OAuthParams.parse('a%7F=1')).toThrow(InvalidRequest);
+  });
 });

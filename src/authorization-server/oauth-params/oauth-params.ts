@@ -4,6 +4,8 @@ import { InvalidRequest } from '../oauth-errors/oauth-errors.js';
 const MULTI_VALUED = new Set(['resource']);
 const MAX_PARAMETERS = 64;
 const MAX_VALUE_LENGTH = 16 * 1024;
+/** RFC 6749 appendix A: parameter values are printable characters; control characters are never valid. */
+const CONTROL = /[\u0000-\u001f\u007f]/;
 
 /**
  * OAuth request parameters from a query string or a form body. RFC 6749 section 3.1: parameters sent
@@ -20,6 +22,7 @@ export class OAuthParams {
       count += 1;
       if (count > MAX_PARAMETERS) throw new InvalidRequest('The request has too many parameters.');
       if (value.length > MAX_VALUE_LENGTH) throw new InvalidRequest(`The ${name.slice(0, 40)} parameter is too long.`);
+      if (CONTROL.test(name) || CONTROL.test(value)) throw new InvalidRequest('A parameter contains control characters.');
       if (value === '') continue;
       const existing = values.get(name);
       if (existing && !MULTI_VALUED.has(name)) {
