@@ -1,5 +1,6 @@
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { ApiError } from '../common/errors/protocol-error.js';
+import { assertAcceptableJson } from './json-guard.js';
 
 /** Turns a body-parser failure into a ProtocolError, so the error filter writes the usual JSON shape. */
 function toBodyError(error: unknown, limit: number): ApiError {
@@ -11,6 +12,8 @@ function toBodyError(error: unknown, limit: number): ApiError {
       return invalid(413, `The request body is larger than ${limit} bytes.`);
     case 'entity.parse.failed':
       return invalid(400, 'The request body is not valid JSON.');
+    case 'entity.verify.failed':
+      return invalid(400, `The request body is refused: ${(error as Error).message}.`);
     case 'encoding.unsupported':
     case 'charset.unsupported':
       return invalid(415, 'The request body encoding or charset is not supported.');
@@ -30,7 +33,10 @@ function guarded(parser: RequestHandler, limit: number): RequestHandler {
  */
 export function bodyParsers(limit: number): RequestHandler[] {
   return [
-    guarded(express.json({ limit, type: ['application/json', 'application/*+json'], strict: true }), limit),
+    guarded(
+      express.json({ limit, type: ['application/json', 'application/*+json'], strict: true, verify: (_request, _response, raw) => assertAcceptableJson(raw) }),
+      limit,
+    ),
     guarded(express.text({ limit, type: 'application/x-www-form-urlencoded', defaultCharset: 'utf-8' }), limit),
   ];
 }

@@ -4,6 +4,8 @@ import type { AppLogger } from '../common/logging/app-logger.js';
 import { requestContext } from '../common/logging/request-context.js';
 
 const INCOMING_ID = /^[A-Za-z0-9._:-]{1,64}$/;
+/** Percent-encoded control characters (NUL, line breaks, ...): no URL here means them, and NUL can't be stored. */
+const ENCODED_CONTROL = /%(?:[01][0-9a-f]|7f)/i;
 
 /**
  * The first middleware of every role: assigns the request id, logs one access line per request,
@@ -28,6 +30,11 @@ export class RequestPipeline {
     const requestId = incoming && INCOMING_ID.test(incoming) ? incoming : randomId(12);
     response.setHeader('X-Request-Id', requestId);
     response.setHeader('X-Content-Type-Options', 'nosniff');
+    if (ENCODED_CONTROL.test(request.url)) {
+      response.setHeader('Cache-Control', 'no-store');
+      response.status(400).json({ error: 'invalid_request', error_description: 'The URL contains control characters.' });
+      return;
+    }
     if (this.draining) {
       response.setHeader('Connection', 'close');
       response.setHeader('Retry-After', '1');

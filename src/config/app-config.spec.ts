@@ -127,7 +127,7 @@ describe('loadConfig', () => {
       const config = loadConfig({ CONFIG_FILE: file, LOG_LEVEL: 'error' });
       expect(config.authorizationServer.listener.port).toBe(4000);
       expect(config.server.logLevel).toBe('error');
-      expect(config.authorizationServer.resources).toEqual([{ resource: 'https://r.example/mcp', name: 'https://r.example/mcp', scopes: ['a'], defaultScopes: [] }]);
+      expect(config.authorizationServer.resources).toEqual([{ resource: 'https://r.example/mcp', name: 'https://r.example/mcp', scopes: ['a'], defaultScopes: [], introspectionClients: [], scopeDescriptions: {} }]);
     });
 
     it('refuses an unknown setting in the file (most likely a typo)', () => {

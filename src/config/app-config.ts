@@ -6,9 +6,11 @@ import {
   readAuthorizationServerConfig,
   type AuthorizationServerConfig,
 } from './sections/authorization-server.js';
+import { readCimdConfig, type CimdConfig } from './sections/cimd.js';
 import { checkClientBackendConfig, readClientBackendConfig, type ClientBackendConfig } from './sections/client-backend.js';
 import { readDatabaseConfig, type DatabaseConfig } from './sections/database.js';
-import { readMcpResourceConfig, type McpResourceConfig } from './sections/mcp-resource.js';
+import { checkMcpResourceProduction, readMcpResourceConfig, type McpResourceConfig } from './sections/mcp-resource.js';
+import { readOAuthConfig, type OAuthConfig } from './sections/oauth.js';
 import { requireHttps } from './sections/listener.js';
 import { readRateLimitsConfig, type RateLimitsConfig } from './sections/rate-limits.js';
 import { readServerConfig, type ServerConfig } from './sections/server.js';
@@ -17,9 +19,11 @@ export interface AppConfig {
   readonly server: ServerConfig;
   readonly database: DatabaseConfig;
   readonly authorizationServer: AuthorizationServerConfig;
+  readonly oauth: OAuthConfig;
   readonly clientBackend: ClientBackendConfig;
   readonly mcpResource: McpResourceConfig;
   readonly rateLimits: RateLimitsConfig;
+  readonly cimd: CimdConfig;
 }
 
 function readConfigFile(path: string): RawSettings {
@@ -58,19 +62,23 @@ export function loadConfig(environment: Record<string, string | undefined>): App
   env.raw('CONFIG_FILE');
 
   const server = readServerConfig(env);
+  // Before the AS section, which takes its default resource from MCP_RESOURCE: a bad value is named as such.
+  const mcpResource = readMcpResourceConfig(env);
   const config: AppConfig = {
     server,
     database: readDatabaseConfig(env),
     authorizationServer: readAuthorizationServerConfig(env),
+    oauth: readOAuthConfig(env),
     clientBackend: readClientBackendConfig(env),
-    mcpResource: readMcpResourceConfig(env),
+    mcpResource,
     rateLimits: readRateLimitsConfig(env),
+    cimd: readCimdConfig(env),
   };
   if (server.roles.includes('client-backend')) checkClientBackendConfig(config.clientBackend);
   if (mode === 'production') {
     if (server.roles.includes('authorization-server')) checkAuthorizationServerProduction(env, config.authorizationServer);
     if (server.roles.includes('client-backend')) requireHttps(env, 'BACKEND_PUBLIC_URL', config.clientBackend.publicUrl);
-    if (server.roles.includes('mcp-resource')) requireHttps(env, 'MCP_PUBLIC_URL', config.mcpResource.publicUrl);
+    if (server.roles.includes('mcp-resource')) checkMcpResourceProduction(env, config.mcpResource);
   }
   const unknown = Object.keys(file).find((name) => !env.wasRead(name));
   if (unknown !== undefined) throw new ConfigError(`CONFIG_FILE names an unknown setting: ${unknown}`);

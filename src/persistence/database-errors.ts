@@ -34,3 +34,12 @@ export function isUniqueViolation(error: unknown): boolean {
   const record = error as { code?: unknown; driverError?: { code?: unknown } } | undefined;
   return record?.code === '23505' || record?.driverError?.code === '23505';
 }
+
+/**
+ * The rows of a DELETE/UPDATE ... RETURNING run through TypeORM's query(), which answers
+ * [rows, affectedCount] for those commands on PostgreSQL (and plain rows for SELECT and INSERT).
+ */
+export function returnedRows<T>(result: unknown): T[] {
+  if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number') return result[0] as T[];
+  return result as T[];
+}

@@ -50,6 +50,23 @@ describe('AS discovery and signing keys', () => {
     expectValidMetadata(document, system.config.authorizationServer.issuer, false);
     expect(document.jwks_uri).toBe(`${system.config.authorizationServer.issuer}/jwks`);
     expect(document.scopes_supported).toEqual(['mcp:tickets:read', 'mcp:tickets:write']);
+    const issuer = system.config.authorizationServer.issuer;
+    // Exactly what the AS implements (RFC 8414 section 2; MCP clients rely on these fields).
+    expect(document).toMatchObject({
+      authorization_endpoint: `${issuer}/authorize`,
+      token_endpoint: `${issuer}/token`,
+      revocation_endpoint: `${issuer}/revoke`,
+      introspection_endpoint: `${issuer}/introspect`,
+      registration_endpoint: `${issuer}/register`,
+      response_types_supported: ['code'],
+      response_modes_supported: ['query'],
+      grant_types_supported: ['authorization_code', 'refresh_token', 'client_credentials'],
+      code_challenge_methods_supported: ['S256'],
+      token_endpoint_auth_signing_alg_values_supported: ['ES256', 'ES384', 'EdDSA', 'PS256', 'RS256'],
+      client_id_metadata_document_supported: true,
+      authorization_response_iss_parameter_supported: true,
+    });
+    expect(document.token_endpoint_auth_methods_supported).toEqual(expect.arrayContaining(['none', 'private_key_jwt']));
     const openid = await (await fetch(`${as}/.well-known/openid-configuration`)).json();
     expect(openid).toEqual(document);
   });

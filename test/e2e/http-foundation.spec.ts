@@ -96,6 +96,22 @@ describe('HTTP foundation', () => {
     expect(await form.json()).toEqual({ body: 'a=1&a=2&b[c]=3' });
   });
 
+  it('refuses encoded control characters in URLs, over-nested or NUL-bearing JSON, and oversized headers in the JSON error shape', async () => {
+    const base = system.url['authorization-server'];
+    const nul = await fetch(`${base}/admin/clients/%00`);
+    expect(nul.status).toBe(400);
+    expect(await nul.json()).toEqual({ error: 'invalid_request', error_description: 'The URL contains control characters.' });
+    const deep = await fetch(`${base}/probe/echo`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '['.repeat(1000) + ']'.repeat(1000) });
+    expect(deep.status).toBe(400);
+    expect((await body(deep)).error_description).toMatch(/nested more than 32 levels/);
+    const nulJson = await fetch(`${base}/probe/echo`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"a":"\\u0000"}' });
+    expect(nulJson.status).toBe(400);
+    const huge = await fetch(`${base}/healthz`, { headers: { 'x-filler': 'x'.repeat(20_000) } });
+    expect(huge.status).toBe(431);
+    expect(huge.headers.get('content-type')).toBe('application/json');
+    expect(await huge.json()).toEqual({ error: 'invalid_request', error_description: 'The request headers are too large.' });
+  });
+
   it('logs one structured JSON line per request carrying the request id, and echoes the id', async () => {
     system.logs.clear();
     const response = await fetch(`${system.url['client-backend']}/healthz`, { headers: { 'X-Request-Id': 'trace-123' } });

@@ -39,7 +39,14 @@ export interface TestSystem {
 }
 
 export function baseTestEnv(): Record<string, string> {
-  return { MODE: 'development', LOG_LEVEL: 'debug', AS_KEY_ENCRYPTION_KEY: TEST_KEK, SHUTDOWN_GRACE_MS: '2000' };
+  return {
+    MODE: 'development',
+    LOG_LEVEL: 'debug',
+    AS_KEY_ENCRYPTION_KEY: TEST_KEK,
+    SHUTDOWN_GRACE_MS: '2000',
+    // Tests sign in many times from one address; the tests of the limits set their own.
+    RATE_LIMITS: JSON.stringify({ 'login:ip': { limit: 100000, window_seconds: 60 }, 'login:account': { limit: 100000, window_seconds: 60 } }),
+  };
 }
 
 /**

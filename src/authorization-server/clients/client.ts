@@ -14,6 +14,8 @@ export interface ClientMetadata {
   readonly client_name?: string;
   readonly client_uri?: string;
   readonly logo_uri?: string;
+  readonly policy_uri?: string;
+  readonly tos_uri?: string;
   readonly redirect_uris: readonly string[];
   readonly grant_types: readonly string[];
   readonly response_types: readonly string[];
@@ -41,6 +43,8 @@ export interface Client {
   /** CIMD only: when the document was fetched and until when the AS may use it without revalidating. */
   readonly fetchedAt?: Date;
   readonly expiresAt?: Date;
+  /** CIMD only: the trust rule (its pattern) that admitted the client_id, if any. */
+  readonly trustRule?: string;
 }
 
 export interface ResolveOptions {
@@ -53,7 +57,11 @@ export class ClientResolutionError extends Error {
   override readonly name = 'ClientResolutionError';
 
   constructor(
-    /** Stable machine-readable reason, e.g. 'unknown_client', 'fetch_failed', 'invalid_document', 'blocked'. */
+    /**
+     * Stable machine-readable reason: 'unknown_client', 'invalid_client_id' (breaks the URL rules),
+     * 'untrusted' (trust policy), 'blocked' (operator), 'fetch_failed', 'document_gone' (404/410),
+     * 'invalid_document', 'jwks_unavailable' (keys()).
+     */
     readonly reason: string,
     detail: string,
   ) {

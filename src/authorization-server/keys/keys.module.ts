@@ -20,6 +20,6 @@ import { SigningKeysService } from './signing-keys.service.js';
       inject: [AS_CONFIG, DATABASE_CONFIG, AppLogger],
     },
   ],
-  exports: [SigningKeysService],
+  exports: [SigningKeysService, KeyEncryptionKey],
 })
 export class KeysModule {}

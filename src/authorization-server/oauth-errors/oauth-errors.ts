@@ -111,3 +111,15 @@ export class TooManyRequests extends OAuthError {
     super('Too many requests. Retry later.', { detail, headers: { 'Retry-After': String(Math.max(1, Math.ceil(retryAfterSeconds))) } });
   }
 }
+
+/** OIDC Core section 3.1.2.6 codes for prompt=none: the user must sign in or consent first. */
+export class InteractionRequired extends OAuthError {
+  readonly status = 400;
+
+  constructor(
+    readonly error: 'login_required' | 'consent_required' | 'interaction_required',
+    description: string,
+  ) {
+    super(description);
+  }
+}

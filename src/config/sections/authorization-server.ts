@@ -12,6 +12,10 @@ export interface ResourceServerConfig {
   readonly scopes: readonly string[];
   /** Granted when the client asks for no scope. */
   readonly defaultScopes: readonly string[];
+  /** Scope -> what it lets the client do, in words, for the consent page. */
+  readonly scopeDescriptions?: Readonly<Record<string, string>>;
+  /** Clients (the resource server itself) allowed to introspect access tokens issued for this resource. */
+  readonly introspectionClients: readonly string[];
 }
 
 export interface AuthorizationServerConfig {
@@ -43,13 +47,15 @@ function readKek(env: EnvReader): Buffer | undefined {
 }
 
 function readResources(env: EnvReader, fallbackResource: string): ResourceServerConfig[] {
-  const expected = 'a JSON array of {"resource","name","scopes","default_scopes"} with absolute URIs and RFC 6749 scope tokens';
+  const expected =
+    'a JSON array of {"resource","name","scopes","default_scopes","scope_descriptions","introspection_clients"} with absolute URIs and RFC 6749 scope tokens';
   const raw = env.json<unknown>('AS_RESOURCES', [
     {
       resource: fallbackResource,
       name: 'Ticket desk (demo MCP server)',
       scopes: ['mcp:tickets:read', 'mcp:tickets:write'],
       default_scopes: ['mcp:tickets:read'],
+      scope_descriptions: { 'mcp:tickets:read': 'Read your tickets', 'mcp:tickets:write': 'Create and close tickets for you' },
     },
   ]);
   if (!Array.isArray(raw) || raw.length === 0) env.fail('AS_RESOURCES', expected, raw);
@@ -57,6 +63,11 @@ function readResources(env: EnvReader, fallbackResource: string): ResourceServer
     const item = entry as Record<string, unknown>;
     const scopes = item?.scopes;
     const defaults = item?.default_scopes ?? [];
+    const introspectionClients = item?.introspection_clients ?? [];
+    const descriptions = item?.scope_descriptions ?? {};
+    const descriptionsOk =
+      typeof descriptions === 'object' && descriptions !== null && !Array.isArray(descriptions) &&
+      Object.values(descriptions).every((text) => typeof text === 'string' && text.length <= 200);
     const isScopeList = (value: unknown): value is string[] =>
       Array.isArray(value) && value.every((scope) => typeof scope === 'string' && SCOPE_TOKEN.test(scope));
     let resourceOk = false;
@@ -69,7 +80,8 @@ function readResources(env: EnvReader, fallbackResource: string): ResourceServer
         resourceOk = false;
       }
     }
-    if (!resourceOk || !isScopeList(scopes) || !isScopeList(defaults) || !defaults.every((s) => scopes.includes(s))) {
+    const isStringList = (value: unknown): value is string[] => Array.isArray(value) && value.every((v) => typeof v === 'string');
+    if (!resourceOk || !isScopeList(scopes) || !isScopeList(defaults) || !defaults.every((s) => scopes.includes(s)) || !isStringList(introspectionClients) || !descriptionsOk) {
       env.fail('AS_RESOURCES', expected, entry);
     }
     return {
@@ -77,6 +89,8 @@ function readResources(env: EnvReader, fallbackResource: string): ResourceServer
       name: typeof item.name === 'string' ? item.name : (item.resource as string),
       scopes,
       defaultScopes: defaults,
+      introspectionClients,
+      scopeDescriptions: descriptions as Record<string, string>,
     };
   });
 }

@@ -1,0 +1,66 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+
+/** Whether `taskset` can pin processes to cores here. */
+export const canPin = spawnSync('taskset', ['-c', '0', 'true']).status === 0;
+
+export function cpuCount(): number {
+  return Number(spawnSync('nproc').stdout?.toString().trim()) || 1;
+}
+
+export interface Started {
+  readonly child: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/** Starts a Node script, pinned to one core when possible, with its output kept for error reports. */
+export function startNode(script: string, args: string[], env: Record<string, string>, core?: number): Started {
+  const command = canPin && core !== undefined ? 'taskset' : process.execPath;
+  const argv = canPin && core !== undefined ? ['-c', String(core), process.execPath, script, ...args] : [script, ...args];
+  const child = spawn(command, argv, { env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const keep = (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-8000);
+  };
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
+  child.on('exit', (code, signal) => {
+    if (code && code !== 0) process.stderr.write(`${script} exited with ${code ?? signal}:\n${output}\n`);
+  });
+  const guard = setTimeout(() => child.kill('SIGKILL'), 30 * 60_000);
+  guard.unref();
+  return {
+    child,
+    stop: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+        setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
+      }),
+  };
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export async function waitFor(url: string, timeoutMs = 30_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`${url} did not come up within ${timeoutMs} ms`);
+}

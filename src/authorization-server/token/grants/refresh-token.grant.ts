@@ -1,0 +1,94 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { Clock } from '../../../common/clock/clock.js';
+import { randomToken } from '../../../common/crypto/random.js';
+import { AppLogger } from '../../../common/logging/app-logger.js';
+import { OAUTH_CONFIG } from '../../../config/config.tokens.js';
+import type { OAuthConfig } from '../../../config/sections/oauth.js';
+import { parseScope, OFFLINE_ACCESS } from '../../authorize/checks/scopes.js';
+import { GrantsRepository } from '../../grants/grants.repository.js';
+import { refreshTokenExpiry, RefreshTokensRepository } from '../../grants/refresh-tokens.repository.js';
+import { InvalidGrant, InvalidScope } from '../../oauth-errors/oauth-errors.js';
+import { AccessTokenIssuer } from '../access-token.issuer.js';
+import { selectAudience } from './audience.js';
+import type { TokenGrant, TokenRequest, TokenResponse } from './token-grant.js';
+
+/**
+ * OAuth 2.1 section 4.3: refresh with rotation and reuse detection (section 4.3.1, BCP section 4.14.2).
+ * The client was authenticated against its current metadata first, so a CIMD client whose document is
+ * gone never gets here (and its grant is revoked by the token endpoint).
+ */
+@Injectable()
+export class RefreshTokenGrant implements TokenGrant {
+  readonly grantType = 'refresh_token';
+  private readonly logger: AppLogger;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly grants: GrantsRepository,
+    private readonly refreshTokens: RefreshTokensRepository,
+    private readonly accessTokens: AccessTokenIssuer,
+    private readonly clock: Clock,
+    @Inject(OAUTH_CONFIG) private readonly config: OAuthConfig,
+    logger: AppLogger,
+  ) {
+    this.logger = logger.child('RefreshTokenGrant');
+  }
+
+  async handle({ params, authenticated }: TokenRequest): Promise<TokenResponse> {
+    const { client, method } = authenticated;
+    const value = params.require('refresh_token');
+    const now = this.clock.now();
+    const record = await this.refreshTokens.find(value);
+    if (!record) throw new InvalidGrant('unknown refresh token');
+    // Bound to the client it was issued to (OAuth 2.1 section 4.3.1).
+    if (record.clientId !== client.clientId) throw new InvalidGrant(`refresh token belongs to ${record.clientId}`);
+    const grant = await this.grants.find(record.grantId);
+    if (!grant || grant.revokedAt) throw new InvalidGrant('grant is revoked');
+    // A grant made under private_key_jwt never falls back to a weaker method, even if the document changed.
+    if (grant.authMethod !== null && grant.authMethod !== method) {
+      await this.grants.revoke(grant.id, `client authentication changed from ${grant.authMethod} to ${method}`, now);
+      throw new InvalidGrant(`grant requires ${grant.authMethod}, got ${method}; grant revoked`);
+    }
+    if (record.consumedAt !== null) return this.reused(grant.id, now);
+    if (record.expiresAt.getTime() <= now.getTime() || grant.expiresAt.getTime() <= now.getTime()) {
+      throw new InvalidGrant('refresh token expired');
+    }
+    // Section 4.3.1: the new access token's scope may be narrower, never wider, than the grant.
+    const requested = parseScope(params.get('scope')).filter((scope) => scope !== OFFLINE_ACCESS);
+    if (requested.some((scope) => !grant.scopes.includes(scope))) {
+      throw new InvalidScope('The requested scope exceeds the scope originally granted.');
+    }
+    const scopes = requested.length > 0 ? requested : grant.scopes;
+    const audience = selectAudience(params.getAll('resource'), grant.resources);
+
+    const next = randomToken();
+    const rotated = await this.dataSource.transaction(async (manager) => {
+      if (!(await this.refreshTokens.consume(value, now, manager))) return false;
+      const expiresAt = refreshTokenExpiry(now, this.config.refreshTokenIdleSeconds, grant.expiresAt);
+      await this.refreshTokens.insert(next, grant.id, client.clientId, now, expiresAt, manager);
+      return true;
+    });
+    if (!rotated) return this.reused(grant.id, now);
+    const accessToken = await this.accessTokens.issue({
+      subject: grant.userId ?? client.clientId,
+      clientId: client.clientId,
+      audience,
+      scopes,
+      grantId: grant.id,
+    });
+    return {
+      access_token: accessToken.token,
+      token_type: 'Bearer',
+      expires_in: accessToken.expiresIn,
+      scope: scopes.join(' '),
+      refresh_token: next,
+    };
+  }
+
+  private async reused(grantId: string, now: Date): Promise<never> {
+    await this.grants.revoke(grantId, 'refresh token reused', now);
+    this.logger.warn('refresh token reused: grant revoked', { grantId });
+    throw new InvalidGrant('refresh token was already used; its grant is revoked');
+  }
+}

@@ -1,0 +1,69 @@
+import { Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { Clock } from '../../common/clock/clock.js';
+import { RateLimiter } from '../../common/rate-limit/rate-limiter.js';
+import { ClientAuthenticationError, ClientAuthenticator } from '../client-auth/client-authenticator.js';
+import { GrantsRepository } from '../grants/grants.repository.js';
+import { RefreshTokensRepository } from '../grants/refresh-tokens.repository.js';
+import { OAuthParams } from '../oauth-params/oauth-params.js';
+import { InvalidRequest, UnauthorizedClient, UnsupportedGrantType } from '../oauth-errors/oauth-errors.js';
+import { GrantRegistry } from './grant-registry.js';
+import type { TokenResponse } from './grants/token-grant.js';
+
+/**
+ * Resolution reasons that mean the client's registration is gone or no longer allowed (not a transient
+ * fetch failure or a broken document, which only fail this request).
+ */
+const CLIENT_GONE = new Set(['document_gone', 'unknown_client', 'blocked', 'untrusted']);
+
+/**
+ * The token endpoint (OAuth 2.1 section 3.2): parse -> authenticate the client -> pick the grant ->
+ * let it validate and issue. Responses are never cached (section 3.2.3).
+ */
+@Controller()
+export class TokenController {
+  constructor(
+    private readonly authenticator: ClientAuthenticator,
+    private readonly registry: GrantRegistry,
+    private readonly rateLimiter: RateLimiter,
+    private readonly refreshTokens: RefreshTokensRepository,
+    private readonly grants: GrantsRepository,
+    private readonly clock: Clock,
+  ) {}
+
+  @Post('token')
+  @HttpCode(200)
+  async token(@Req() request: Request, @Res({ passthrough: true }) response: Response): Promise<TokenResponse> {
+    response.setHeader('Cache-Control', 'no-store');
+    response.setHeader('Pragma', 'no-cache');
+    const params = OAuthParams.fromForm(request.body, request.header('content-type'));
+    await this.rateLimiter.enforce({ rule: 'token:ip', key: request.ip ?? 'unknown' });
+    const grantType = params.get('grant_type');
+    if (grantType === undefined) throw new InvalidRequest('The grant_type parameter is required.');
+    const grant = this.registry.get(grantType);
+    if (!grant) throw new UnsupportedGrantType('This grant type is not supported.');
+
+    const authenticated = await this.authenticator.authenticate(params, request).catch(async (error: unknown) => {
+      if (error instanceof ClientAuthenticationError && grantType === 'refresh_token') await this.revokeIfClientGone(error, params);
+      throw error;
+    });
+    await this.rateLimiter.enforce({ rule: 'token:client', key: authenticated.client.clientId });
+    if (!authenticated.client.metadata.grant_types.includes(grantType)) {
+      throw new UnauthorizedClient('This client is not allowed to use this grant type.');
+    }
+    return grant.handle({ params, authenticated, request });
+  }
+
+  /**
+   * A refresh from a client whose CIMD document was deleted (or that was blocked) ends its grant: the
+   * operator's revocation reaches the refresh token, not just the next authorization.
+   */
+  private async revokeIfClientGone(error: ClientAuthenticationError, params: OAuthParams): Promise<void> {
+    const token = params.get('refresh_token');
+    if (!token || !error.resolutionReason || !CLIENT_GONE.has(error.resolutionReason)) return;
+    const record = await this.refreshTokens.find(token);
+    if (record && record.clientId === error.claimedClientId) {
+      await this.grants.revoke(record.grantId, `client can no longer be resolved (${error.resolutionReason})`, this.clock.now());
+    }
+  }
+}
