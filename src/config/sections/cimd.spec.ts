@@ -6,6 +6,7 @@ const PRODUCTION = {
   BACKEND_PUBLIC_URL: 'https://apps.example.com',
   MCP_PUBLIC_URL: 'https://mcp.example.com',
   AS_KEY_ENCRYPTION_KEY: 'b'.repeat(64),
+  BACKEND_APP_PROFILES: '[{"id":"app","client_name":"App","redirect_uris":["https://app.example.com/cb"],"platforms":{"windows":{"formats":["packed-self"]}}}]',
 };
 
 function configError(env: Record<string, string>): string {

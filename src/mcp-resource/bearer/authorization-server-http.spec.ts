@@ -115,6 +115,7 @@ describe('the outbound port to the authorization server', () => {
       BACKEND_PUBLIC_URL: 'https://apps.example.test',
       MCP_PUBLIC_URL: 'https://mcp.example.test',
       AS_KEY_ENCRYPTION_KEY: 'a'.repeat(64),
+      BACKEND_APP_PROFILES: '[{"id":"app","client_name":"App","redirect_uris":["https://app.example.com/cb"],"platforms":{"windows":{"formats":["packed-self"]}}}]',
     });
     await expect(production.getJson(`${base}/jwks`)).rejects.toThrow(/not https/);
     expect(connections).toBe(0);
