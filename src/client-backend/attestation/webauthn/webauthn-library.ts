@@ -26,8 +26,9 @@ export interface LibraryVerification {
  * the library's root lists are pinned empty on every call: trust anchors stay per backend and per
  * format, matched by name and key, checked on the injected clock; the library never compares against
  * its outdated bundled Google roots; and with no roots, packed and tpm never reach the library's CRL
- * download code (android-key still checks CRLs of the already validated chain, see the policy's
- * leaf CRL rule). MetadataService is never initialised (it would fetch FIDO MDS from the network).
+ * download code. For android-key the library sees only the leaf and its issuer, and a leaf naming CRL
+ * distribution points is refused before this call, so it has nothing to download either.
+ * MetadataService is never initialised (it would fetch FIDO MDS from the network).
  */
 export async function verifyWithLibrary(input: LibraryVerification): Promise<VerifiedRegistrationResponse> {
   for (const identifier of LIBRARY_ROOTED_FORMATS) SettingsService.setRootCertificates({ identifier, certificates: [] });
