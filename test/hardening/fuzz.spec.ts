@@ -21,9 +21,10 @@ const OAUTH_PARAMS = [
 ];
 const REGISTRATION_FIELDS = ['client_name', 'redirect_uris', 'grant_types', 'response_types', 'token_endpoint_auth_method', 'jwks', 'jwks_uri', 'scope', 'client_uri', 'logo_uri', 'application_type', 'software_statement', 'client_id', 'client_secret'];
 const MCP_FIELDS = ['jsonrpc', 'id', 'method', 'params', 'name', 'arguments'];
+const BACKEND_FIELDS = ['profile', 'profile_id', 'platform', 'format', 'challenge', 'response', 'attestation', 'attestationObject', 'clientDataJSON', 'keyId', 'clientData', 'jwk', 'pop', 'id', 'rawId', 'type'];
 const randomId = (f: Fuzzer) => encodeURIComponent(f.value().toWellFormed()).slice(0, 200) || 'x';
 
-/** Every route of the AS and the MCP server (the client backend's are added with that role). */
+/** Every route of the three roles. */
 export const TARGETS: readonly Target[] = [
   { role: 'authorization-server', method: 'GET', path: (f) => `/authorize?${f.form(OAUTH_PARAMS)}`, body: 'none', params: [], shape: 'page' },
   { role: 'authorization-server', method: 'POST', path: () => '/authorize', body: 'form', params: OAUTH_PARAMS, shape: 'page' },
@@ -52,6 +53,14 @@ export const TARGETS: readonly Target[] = [
   { role: 'mcp-resource', method: 'OPTIONS', path: () => '/mcp', body: 'none', params: [], shape: 'mcp' },
   { role: 'mcp-resource', method: 'GET', path: (f) => `/.well-known/oauth-protected-resource/${randomId(f)}`, body: 'none', params: [], shape: 'json' },
   { role: 'client-backend', method: 'GET', path: (f) => `/${randomId(f)}/client.json`, body: 'none', params: [], shape: 'json' },
+  { role: 'client-backend', method: 'POST', path: () => '/v1/attestation/challenges', body: 'json', params: BACKEND_FIELDS, shape: 'json' },
+  { role: 'client-backend', method: 'POST', path: () => '/v1/installs', body: 'json', params: BACKEND_FIELDS, shape: 'json' },
+  { role: 'client-backend', method: 'POST', path: (f) => `/v1/installs/${randomId(f)}/keys`, body: 'json', params: BACKEND_FIELDS, shape: 'json' },
+  { role: 'client-backend', method: 'DELETE', path: (f) => `/v1/installs/${randomId(f)}`, body: 'none', params: [], shape: 'json' },
+  { role: 'client-backend', method: 'GET', path: (f) => `/admin/installs?${f.form(['limit', 'cursor', 'profile', 'platform', 'assurance', 'created_after', 'created_before'])}`, body: 'none', params: [], shape: 'json', admin: true },
+  { role: 'client-backend', method: 'GET', path: (f) => `/admin/installs/${randomId(f)}`, body: 'none', params: [], shape: 'json', admin: true },
+  { role: 'client-backend', method: 'DELETE', path: (f) => `/admin/installs/${randomId(f)}`, body: 'none', params: [], shape: 'json', admin: true },
+  { role: 'client-backend', method: 'DELETE', path: (f) => `/admin/profiles/${randomId(f)}/installs`, body: 'none', params: [], shape: 'json', admin: true },
 ];
 
 const CONTENT_TYPES = [
@@ -63,7 +72,7 @@ const CONTENT_TYPES = [
   'multipart/form-data; boundary=x',
   'application/xml',
 ];
-const AUTHORIZATIONS = [undefined, 'Bearer', 'Bearer a.b.c', 'Basic !!!', 'Basic Og==', 'DPoP x', 'Bearer ' + 'x'.repeat(5000), 'dev-as-admin-token'];
+const AUTHORIZATIONS = [undefined, 'Bearer', 'Bearer a.b.c', 'Basic !!!', 'Basic Og==', 'DPoP x', 'DeviceJWT a.b.c', 'Bearer ' + 'x'.repeat(5000), 'dev-as-admin-token', 'dev-backend-admin-token'];
 const STACK_TRACE = /\bat [\w$.<>]+ \(.*:\d+:\d+\)|node_modules|\/work\/|\.ts:\d+|Error: .*\n\s+at /;
 
 interface Failure {
@@ -117,7 +126,7 @@ describe('fuzzing every endpoint with malformed requests', () => {
         const path = target.path(fuzzer);
         const headers: Record<string, string> = {};
         const authorization = fuzzer.pick(AUTHORIZATIONS);
-        if (authorization) headers.authorization = authorization === 'dev-as-admin-token' ? `Bearer ${authorization}` : authorization;
+        if (authorization) headers.authorization = authorization.startsWith('dev-') ? `Bearer ${authorization}` : authorization;
         if (fuzzer.random() < 0.1) headers.origin = fuzzer.pick(['https://evil.example', 'null', 'http://localhost:6274']);
         let body: string | Buffer | undefined;
         const canHaveBody = !['GET', 'HEAD'].includes(target.method);
