@@ -1,6 +1,10 @@
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
 import { BackendError } from './backend-client.js';
+import { TokenError, AuthorizationResponseError } from './oauth/app-authorization.js';
+import { DiscoveryError } from './oauth/discovery.js';
+import { McpCallError } from './mcp/call-tool.js';
+import { AuthorizationRefused } from './oauth/headless-browser.js';
 import { UsageError, type CommandOutput, type DeviceCommand } from './commands/device-command.js';
 import { DEFAULT_STATE_FILE, StateFileError } from './state-file.js';
 
@@ -69,8 +73,8 @@ export async function runDeviceCli(
       output.error(error.message);
       return 2;
     }
-    const known = error instanceof BackendError || error instanceof StateFileError;
-    output.error(`device ${command.name} failed: ${known ? error.message : ((error as Error).stack ?? String(error))}`);
+    const known = [BackendError, StateFileError, TokenError, AuthorizationResponseError, DiscoveryError, AuthorizationRefused, McpCallError].some((type) => error instanceof type);
+    output.error(`device ${command.name} failed: ${known ? (error as Error).message : ((error as Error).stack ?? String(error))}`);
     return 1;
   }
 }

@@ -26,6 +26,18 @@ export interface DeviceState {
   /** The device key. A real app cannot export it; the simulator must, to survive between commands. */
   readonly private_jwk: JWK;
   readonly registered_at: string;
+  /** After `token`: the app's tokens for one MCP server. */
+  readonly session?: DeviceSession;
+}
+
+/** Tokens the simulated app holds for one MCP server (what a real app keeps in its secure storage). */
+export interface DeviceSession {
+  readonly mcp_url: string;
+  readonly issuer: string;
+  readonly access_token: string;
+  readonly refresh_token?: string;
+  readonly scope: string;
+  readonly expires_at: string;
 }
 
 export interface SimulatedDeviceOptions {

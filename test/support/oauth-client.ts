@@ -1,7 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { SignJWT, decodeJwt, type CryptoKey, type JWTPayload, type KeyObject } from 'jose';
 import { s256 } from '../../src/authorization-server/authorize/checks/pkce.js';
-import { UserAgent, formAction, hiddenField } from './user-agent.js';
+import { completeAuthorization } from '../../src/device-simulator/oauth/headless-browser.js';
+import { UserAgent } from './user-agent.js';
+
+export { completeAuthorization };
 
 export function pkce(): { verifier: string; challenge: string } {
   const verifier = randomBytes(32).toString('base64url');
@@ -60,45 +63,6 @@ export interface AuthorizeResult {
   readonly callback: URL;
   readonly agent: UserAgent;
   readonly consentPage?: string;
-}
-
-/**
- * Plays the user at the AS: follows the authorization request through the real pages, signing in when
- * asked and allowing on the consent page, until the AS redirects back to the client.
- */
-export async function completeAuthorization(
-  agent: UserAgent,
-  authorizationUrl: string,
-  credentials: { username?: string; password?: string } = {},
-): Promise<{ callback: URL; consentPage?: string }> {
-  const origin = new URL(authorizationUrl).origin;
-  let response = await agent.get(authorizationUrl);
-  if (response.status !== 303) throw new Error(`authorize answered ${response.status}: ${await response.text()}`);
-  let location = new URL(response.headers.get('location')!, origin);
-  let consentPage: string | undefined;
-  for (let step = 0; step < 6 && location.origin === origin; step += 1) {
-    response = await agent.get(location.href);
-    if (response.status === 303) {
-      location = new URL(response.headers.get('location')!, origin);
-      continue;
-    }
-    const page = await response.text();
-    if (response.status !== 200) throw new Error(`page answered ${response.status}: ${page}`);
-    const action = new URL(formAction(page), origin).href;
-    if (page.includes('name="password"')) {
-      response = await agent.postForm(action, {
-        csrf: hiddenField(page, 'csrf'),
-        username: credentials.username ?? 'demo',
-        password: credentials.password ?? 'demo-password',
-      });
-    } else {
-      consentPage = page;
-      response = await agent.postForm(action, { csrf: hiddenField(page, 'csrf'), decision: 'approve' });
-    }
-    if (response.status !== 303) throw new Error(`form answered ${response.status}: ${await response.text()}`);
-    location = new URL(response.headers.get('location')!, origin);
-  }
-  return { callback: location, consentPage };
 }
 
 /** Runs the authorization code flow through the real pages: sign in if needed, then allow. */
