@@ -5,6 +5,8 @@ import { decodeJwt } from 'jose';
 import { auth } from '@modelcontextprotocol/sdk/client/auth.js';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { signClientAssertion } from '../../src/device-simulator/client-assertion.js';
+import { registerSimulatedDevice } from '../../src/device-simulator/simulated-device.js';
 import { DocumentHost } from '../support/document-host.js';
 import { completeAuthorization } from '../support/oauth-client.js';
 import { UserAgent } from '../support/user-agent.js';
@@ -23,6 +25,7 @@ describe('official MCP SDK client against our AS and MCP server', () => {
   let system: TestSystem;
   let documents: DocumentHost;
   let mcpUrl: string;
+  let dataDir: string;
 
   beforeAll(async () => {
     // The SDK only uses https client_id URLs, so the client's document host speaks TLS with a test CA.
@@ -30,7 +33,8 @@ describe('official MCP SDK client against our AS and MCP server', () => {
     documents = await DocumentHost.start({ tls: await ca.issue(['localhost'], ['127.0.0.1']) });
     const dir = mkdtempSync(join(tmpdir(), 'acimd-mcp-sdk-'));
     writeFileSync(join(dir, 'ca.pem'), ca.certPem);
-    system = await startTestSystem({ roles: ['authorization-server', 'mcp-resource'], env: { FETCH_CA_FILE: join(dir, 'ca.pem') } });
+    system = await startTestSystem({ env: { FETCH_CA_FILE: join(dir, 'ca.pem'), DATA_DIR: dir } });
+    dataDir = dir;
     mcpUrl = system.config.mcpResource.resource;
   });
 
@@ -76,6 +80,39 @@ describe('official MCP SDK client against our AS and MCP server', () => {
     } finally {
       await client.close();
     }
+  });
+
+  it('as a private_key_jwt client whose document is an attested install from our client backend', async () => {
+    const install = await registerSimulatedDevice({ backendUrl: system.url['client-backend'], dataDir, format: 'android-key' });
+    const provider = new TestOAuthProvider({
+      redirectUrl: 'http://127.0.0.1:47001/callback',
+      // The app got its client_id from the backend at registration, so it is already "registered".
+      clientInformation: { client_id: install.client_id },
+      clientMetadata: { client_name: 'Ticket desk (native)', redirect_uris: ['http://127.0.0.1:47001/callback'], token_endpoint_auth_method: 'private_key_jwt' },
+      // Every token request carries a fresh assertion signed by the device key (RFC 7523 / RFC 10070: aud = issuer).
+      addClientAuthentication: async (_headers, params, _url, metadata) => {
+        params.set('client_assertion_type', 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer');
+        params.set('client_assertion', await signClientAssertion({ privateJwk: install.private_jwk, clientId: install.client_id, audience: metadata!.issuer }));
+      },
+    });
+    const { client, consentPage } = await connectWithOAuth(mcpUrl, provider, DEMO);
+    try {
+      expect(consentPage).toContain(new URL(install.client_id).host);
+      expect(consentPage).toContain('loopback-warning');
+      expect(claims(provider.tokens()?.access_token)).toMatchObject({ client_id: install.client_id, aud: mcpUrl });
+      const tools = await client.listTools();
+      expect(tools.tools.length).toBe(4);
+      expect((await client.callTool({ name: 'list_tickets', arguments: {} })).isError).toBeFalsy();
+    } finally {
+      await client.close();
+    }
+    // Without the device key the same client_id gets nowhere: a refresh with no assertion is invalid_client.
+    const refreshed = await fetch(`${system.url['authorization-server']}/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: provider.tokens()!.refresh_token!, client_id: install.client_id }).toString(),
+    });
+    expect(refreshed.status).toBe(401);
   });
 
   it('via Dynamic Client Registration, then stepping up from read to write scope on a 403 insufficient_scope', async () => {
