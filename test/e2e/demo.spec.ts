@@ -96,5 +96,12 @@ describe('the demo and the device simulator as an MCP client app', () => {
       const listed = await run(['call', ...common, '--tool', 'list_tickets']);
       expect(listed.stdout).toMatch(/From the CLI/);
     });
+
+    it('keeps refreshing after the device rotates its key (the AS refetches the document on the unknown kid)', async () => {
+      expect((await run(['rotate', ...common])).code).toBe(0);
+      const refreshed = await run(['refresh', ...common]);
+      expect(refreshed.stderr).toMatch(/refreshed/);
+      expect(refreshed.code).toBe(0);
+    });
   });
 });
