@@ -1,9 +1,8 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runDemo } from '../../src/demo/demo.js';
-import { ROOT } from '../support/processes.js';
+import { runNode } from '../support/processes.js';
 import { startTestSystem, type TestSystem } from '../support/test-system.js';
 
 /** Short cache bounds, so the deleted document is noticed within about a second. */
@@ -46,19 +45,7 @@ describe('the demo and the device simulator as an MCP client app', () => {
   });
 
   describe('npm run device -- token | call | refresh', () => {
-    const run = (args: string[]) =>
-      new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-        const child = spawn(process.execPath, ['dist/src/cli/device.js', ...args], { cwd: ROOT, env: { PATH: process.env.PATH, HOME: process.env.HOME } });
-        let stdout = '';
-        let stderr = '';
-        child.stdout.on('data', (chunk) => (stdout += chunk));
-        child.stderr.on('data', (chunk) => (stderr += chunk));
-        const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-        child.on('exit', (code) => {
-          clearTimeout(timer);
-          resolve({ code, stdout, stderr });
-        });
-      });
+    const run = (args: string[]) => runNode('dist/src/cli/device.js', {}, { args }).exited;
     let common: string[];
     let mcp: string[];
 

@@ -1,31 +1,13 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BackendHarness } from '../client-backend/backend-harness.js';
 import { body as json } from '../support/http.js';
-import { ROOT } from '../support/processes.js';
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+import { runNode } from '../support/processes.js';
 
 /** `npm run device -- <args>` as built into dist/, bounded in time. */
-function device(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['dist/src/cli/device.js', ...args], { cwd: ROOT, env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+function device(args: string[], env: Record<string, string> = {}) {
+  return runNode('dist/src/cli/device.js', env, { args }).exited;
 }
 
 describe('device simulator command (npm run device)', () => {

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,22 +5,10 @@ import { UsersRepository } from '../../src/authorization-server/users/users.repo
 import { verifyPassword } from '../../src/authorization-server/users/password-hasher.js';
 import { openDatabase } from '../../src/persistence/database.js';
 import { TEST_DATABASE_CONFIG, createTestDatabase, type TestDatabase } from '../support/test-database.js';
-import { ROOT } from '../support/processes.js';
+import { runNode } from '../support/processes.js';
 
-function createUser(args: string[], input: string, env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['dist/src/cli/users-create.js', ...args], { cwd: ROOT, env: { PATH: process.env.PATH, ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-    child.stdin.end(input);
-  });
+function createUser(args: string[], input: string, env: Record<string, string>) {
+  return runNode('dist/src/cli/users-create.js', env, { args, input }).exited;
 }
 
 describe('users:create command', () => {

@@ -1,20 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /** A port that was free a moment ago on 127.0.0.1 (for child processes that need a fixed port). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
+export { freePort } from '../../bench/lib/processes.js';
 
 export interface Exited {
   code: number | null;
@@ -29,18 +19,26 @@ export interface RunningProcess {
   exited: Promise<Exited>;
 }
 
+export interface RunOptions {
+  readonly args?: readonly string[];
+  /** Written to the process's stdin, which is then closed. */
+  readonly input?: string;
+  readonly timeoutMs?: number;
+}
+
 /** Runs a built script (path relative to the repository root) with a bounded lifetime. */
-export function runNode(script: string, env: Record<string, string | undefined>, timeoutMs = 30_000): RunningProcess {
-  const child = spawn(process.execPath, [script], {
+export function runNode(script: string, env: Record<string, string | undefined>, options: RunOptions = {}): RunningProcess {
+  const child = spawn(process.execPath, [script, ...(options.args ?? [])], {
     cwd: ROOT,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
   });
+  if (options.input !== undefined) child.stdin!.end(options.input);
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (chunk) => (stdout += chunk));
   child.stderr!.on('data', (chunk) => (stderr += chunk));
-  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 30_000);
   const exited = new Promise<Exited>((resolve) => {
     child.on('exit', (code, signal) => {
       clearTimeout(timer);
