@@ -61,8 +61,9 @@ describe('booting the built service', () => {
       await waitForHttp(`${as}/.well-known/oauth-authorization-server`, 20_000, first.exited);
       const metadata = (await (await fetch(`${as}/.well-known/oauth-authorization-server`)).json()) as { issuer: string };
       expect(metadata.issuer).toBe(env.AS_ISSUER);
+      // Readiness (database reachable within its bound) may take a moment on a loaded machine.
       for (const port of [env.AS_PORT, env.BACKEND_PORT, env.MCP_PORT]) {
-        expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
+        await waitForHttp(`http://127.0.0.1:${port}/readyz`, 20_000, first.exited);
       }
       const before = ((await (await fetch(`${as}/jwks`)).json()) as { keys: JWK[] }).keys;
       expect(before).toHaveLength(1);
