@@ -1,5 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
-import { randomId } from '../common/crypto/random.js';
+import { requestId as newRequestId } from '../common/crypto/random.js';
 import type { AppLogger } from '../common/logging/app-logger.js';
 import { requestContext } from '../common/logging/request-context.js';
 
@@ -27,7 +27,7 @@ export class RequestPipeline {
 
   readonly middleware = (request: Request, response: Response, next: NextFunction): void => {
     const incoming = request.header('x-request-id');
-    const requestId = incoming && INCOMING_ID.test(incoming) ? incoming : randomId(12);
+    const requestId = incoming && INCOMING_ID.test(incoming) ? incoming : newRequestId();
     response.setHeader('X-Request-Id', requestId);
     response.setHeader('X-Content-Type-Options', 'nosniff');
     if (ENCODED_CONTROL.test(request.url)) {
@@ -42,27 +42,32 @@ export class RequestPipeline {
       return;
     }
     const started = process.hrtime.bigint();
+    const context = { requestId, role: this.role };
     this.inFlight += 1;
     let finished = false;
     const done = (): void => {
       if (finished) return;
       finished = true;
       this.inFlight -= 1;
-      requestContext.run({ requestId, role: this.role }, () =>
-        this.logger.info('request', {
+      this.logger.write(
+        'info',
+        'request',
+        {
           method: request.method,
           path: request.path,
           status: response.statusCode,
           ms: Number((process.hrtime.bigint() - started) / 1000n) / 1000,
           ip: request.ip,
           aborted: !response.writableFinished || undefined,
-        }),
+        },
+        undefined,
+        context,
       );
       if (this.inFlight === 0) this.idleWaiters.splice(0).forEach((resolve) => resolve());
     };
     response.once('finish', done);
     response.once('close', done);
-    requestContext.run({ requestId, role: this.role }, () => {
+    requestContext.run(context, () => {
       if (this.draining) response.setHeader('Connection', 'close');
       next();
     });

@@ -46,9 +46,8 @@ export class AppLogger implements LoggerService {
     return RANK[level] >= RANK[this.level];
   }
 
-  write(level: LogLevel, msg: string, fields?: LogFields, context = this.context): void {
+  write(level: LogLevel, msg: string, fields?: LogFields, context = this.context, request = requestContext.getStore()): void {
     if (!this.isEnabled(level)) return;
-    const request = requestContext.getStore();
     const entry: LogFields = { time: new Date().toISOString(), level, msg };
     if (context) entry.context = context;
     if (request) {
