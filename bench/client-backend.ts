@@ -35,6 +35,12 @@ const rate = (result: LoadResult) => `${Math.round(result.perSecond)}/s`;
 const latency = (result: LoadResult) => `p50 ${result.p50Ms.toFixed(1)} ms, p99 ${result.p99Ms.toFixed(1)} ms`;
 
 const server = start('server', 0);
+const stopServer = () =>
+  new Promise<void>((resolve) => {
+    if (server.exitCode !== null || server.signalCode !== null) return resolve();
+    server.once('exit', () => resolve());
+    server.kill('SIGTERM');
+  });
 try {
   const urls = JSON.parse(await firstLine(server, 60_000)) as { backend: string; hello: string; dataDir: string; database: string };
   const plan = { ...urls, registrations: REGISTRATIONS, concurrency: CONCURRENCY, documentSeconds: DOCUMENT_SECONDS };
@@ -45,6 +51,8 @@ try {
     buildSeconds: number;
     rounds: Array<{ documents: LoadResult; hello: LoadResult }>;
   };
+  await stopServer();
+  const ceiling = JSON.parse(await firstLine(start('library-ceiling', 0), 120_000)) as { perSecond: number; msEach: number };
   const best = (pick: (round: { documents: LoadResult; hello: LoadResult }) => LoadResult) =>
     results.rounds.map(pick).reduce((a, b) => (a.perSecond >= b.perSecond ? a : b));
   const documents = best((round) => round.documents);
@@ -54,6 +62,12 @@ try {
     ['what', 'figure', 'baseline (same run)', 'ratio'],
     [`install registrations, android-key (${created}/${results.registered.requests} created, c=${CONCURRENCY})`, rate(results.registered), 'goal 500/s', (results.registered.perSecond / 500).toFixed(2)],
     ['  latency', latency(results.registered), '', ''],
+    [
+      '  ceiling: @simplewebauthn/server verifyRegistrationResponse alone (1 core, no HTTP/DB/policy)',
+      `${Math.round(ceiling.perSecond)}/s (${ceiling.msEach.toFixed(2)} ms each)`,
+      'goal 500/s',
+      (ceiling.perSecond / 500).toFixed(2),
+    ],
     [`attestation challenges (c=${CONCURRENCY})`, rate(results.challenges), '', ''],
     [`GET /<install-id>/client.json (c=${CONCURRENCY * 2}, best of ${results.rounds.length} x ${DOCUMENT_SECONDS}s)`, rate(documents), `bare NestJS hello ${rate(hello)}`, (documents.perSecond / hello.perSecond).toFixed(2)],
     ['  latency', latency(documents), latency(hello), ''],
@@ -65,5 +79,5 @@ try {
   const failures = Object.entries(results.registered.statuses).filter(([status]) => status !== '201');
   if (failures.length > 0) console.log(`registration statuses other than 201: ${JSON.stringify(Object.fromEntries(failures))}`);
 } finally {
-  server.kill('SIGTERM');
+  await stopServer();
 }
