@@ -3,7 +3,7 @@ import { sha256Base64Url } from '../../src/common/crypto/hash.js';
 import { loadOrCreateDevelopmentCa } from '../../src/client-backend/attestation/trust/development-ca.js';
 import { AttestationFactory } from '../fixtures/attestation/attestation-factory.js';
 import { testPkiFromDevelopmentCa } from '../fixtures/attestation/test-pki.js';
-import { FaultTraffic, latency, OAuthTrafficMix, type Sample } from '../support/fault-traffic.js';
+import { FaultTraffic, latency, OAuthTrafficMix, statusSummary, type Sample } from '../support/fault-traffic.js';
 import { ALICE, deviceKey, type DeviceKey } from '../support/oauth-fixture.js';
 import { runCli, startService, type ServiceProcess } from '../support/service-process.js';
 import { TestClients } from '../support/test-clients.js';
@@ -100,15 +100,6 @@ describeWithPostgres('PostgreSQL outages under traffic (real service process, th
     return Object.fromEntries(kinds.map((kind) => [kind, (traffic.firstSuccessAfter(since, kind)?.ended ?? Infinity) - since]));
   }
 
-  function describeStatuses(samples: readonly Sample[]): string {
-    const counts = new Map<string, number>();
-    for (const sample of samples) {
-      const key = `${sample.kind} ${sample.status}${sample.error ? ` ${sample.error.split(':')[0]}` : ''}`;
-      counts.set(key, (counts.get(key) ?? 0) + 1);
-    }
-    return [...counts].map(([key, count]) => `${key} x${count}`).join(', ');
-  }
-
   /** What an outage may answer: 503 in each route's shape, never a 500, a 4xx, a reset or a hang. */
   function expectCleanUnavailability(samples: readonly Sample[]): void {
     const unexpected = samples.filter((sample) => ![200, 201, 503].includes(sample.status));
@@ -189,7 +180,7 @@ describeWithPostgres('PostgreSQL outages under traffic (real service process, th
 
       const outage = traffic.between(downAt, upAt);
       print(`pg_ctl stop took ${stoppedAt - downAt} ms, pg_ctl start ${upAt - restartAt} ms`);
-      print(`while down: ${describeStatuses(traffic.between(stoppedAt, restartAt))}`);
+      print(`while down: ${statusSummary(traffic.between(stoppedAt, restartAt))}`);
       const worst = latency(outage);
       print(`answers during the outage: ${worst.count}, p50 ${worst.p50} ms, p99 ${worst.p99} ms, worst ${worst.max} ms`);
       print(`recovery after the database was back (ms to first success): ${JSON.stringify(recovery)}`);
@@ -222,7 +213,7 @@ describeWithPostgres('PostgreSQL outages under traffic (real service process, th
       const hung = traffic.between(frozenAt, thawAt);
       const worst = latency(traffic.between(frozenAt, thawAt));
       print(`froze ${pids.length} PostgreSQL processes for ${thawAt - frozenAt} ms`);
-      print(`while hung: ${describeStatuses(hung)}`);
+      print(`while hung: ${statusSummary(hung)}`);
       print(`answers while hung: ${worst.count}, p50 ${worst.p50} ms, p99 ${worst.p99} ms, worst ${worst.max} ms`);
       print(`recovery after SIGCONT (ms to first success): ${JSON.stringify(recovery)}`);
       expect(service.alive()).toBe(true);

@@ -1,6 +1,6 @@
 import { connect } from 'node:net';
 import { DocumentHost } from '../support/document-host.js';
-import { FaultTraffic, latency, OAuthTrafficMix, type Sample } from '../support/fault-traffic.js';
+import { FaultTraffic, latency, OAuthTrafficMix, statusSummary } from '../support/fault-traffic.js';
 import { deviceKey, type DeviceKey } from '../support/oauth-fixture.js';
 import { startService, type ServiceProcess } from '../support/service-process.js';
 import { TestClients } from '../support/test-clients.js';
@@ -35,12 +35,6 @@ function tryConnect(port: number): Promise<string> {
   });
 }
 
-const describe_ = (samples: readonly Sample[]) => {
-  const counts = new Map<string, number>();
-  for (const sample of samples) counts.set(`${sample.kind} ${sample.status} ${sample.error ?? ''}`.trim(), (counts.get(`${sample.kind} ${sample.status} ${sample.error ?? ''}`.trim()) ?? 0) + 1);
-  return [...counts].map(([key, count]) => `${key} x${count}`).join(', ');
-};
-
 describe('SIGTERM during load (real service process)', () => {
   let database: TestDatabase | undefined;
   let service: ServiceProcess;
@@ -54,7 +48,7 @@ describe('SIGTERM during load (real service process)', () => {
     if (process.env.DATABASE_URL) database = await createTestDatabase();
     clients = await TestClients.start();
     key = await deviceKey();
-    const machine = { token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [key.publicJwk] }, grant_types: ['client_credentials'], redirect_uris: ['http://127.0.0.1/cb'] };
+    const machine = { token_endpoint_auth_method: 'private_key_jwt' as const, jwks: { keys: [key.publicJwk] }, grant_types: ['client_credentials'], redirect_uris: ['http://127.0.0.1/cb'] };
     fastId = clients.add('fast', machine);
     slowHost = await DocumentHost.start();
     slowId = slowHost.url('/slow/client.json');
@@ -107,8 +101,8 @@ describe('SIGTERM during load (real service process)', () => {
     const after = traffic.samples.filter((sample) => sample.started >= signalledAt);
     const inFlightLatency = latency(inFlight);
     print(`exit code ${exit.code} after ${exitedAt - signalledAt} ms (grace ${GRACE_MS} ms)`);
-    print(`in flight at SIGTERM: ${describe_(inFlight)}; slowest finished ${inFlightLatency.max} ms after it was sent`);
-    print(`sent after SIGTERM: ${describe_(after)}`);
+    print(`in flight at SIGTERM: ${statusSummary(inFlight)}; slowest finished ${inFlightLatency.max} ms after it was sent`);
+    print(`sent after SIGTERM: ${statusSummary(after)}`);
     print(`a new connection ${drainingAt - signalledAt} ms after SIGTERM: ${duringDrain}; after exit: ${afterExit}`);
 
     expect(exit.code).toBe(0);

@@ -39,6 +39,16 @@ export function latency(samples: readonly Sample[]): Latency {
   return { count: sorted.length, p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted.length ? sorted[sorted.length - 1] : 0 };
 }
 
+/** "kind status error xCount, ..." for printing what a phase of traffic saw. */
+export function statusSummary(samples: readonly Sample[]): string {
+  const counts = new Map<string, number>();
+  for (const sample of samples) {
+    const key = [sample.kind, sample.status, sample.error?.split(':')[0]].filter((part) => part !== undefined).join(' ');
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return [...counts].map(([key, count]) => `${key} x${count}`).join(', ');
+}
+
 export class UnexpectedAnswer extends Error {
   constructor(
     readonly kind: string,

@@ -4,15 +4,9 @@ import { join } from 'node:path';
 import { loadOrCreateDevelopmentCa } from '../../src/client-backend/attestation/trust/development-ca.js';
 import type { Role } from '../../src/config/sections/server.js';
 import { freePort, runNode, waitForHttp, type Exited, type RunningProcess } from './processes.js';
-import { baseTestEnv } from './test-system.js';
+import { baseTestEnv, PREFIX } from './test-system.js';
 
 export const MAIN = 'dist/src/main.js';
-
-const SETTINGS: Record<Role, { port: string; url: string }> = {
-  'authorization-server': { port: 'AS_PORT', url: 'AS_ISSUER' },
-  'client-backend': { port: 'BACKEND_PORT', url: 'BACKEND_PUBLIC_URL' },
-  'mcp-resource': { port: 'MCP_PORT', url: 'MCP_PUBLIC_URL' },
-};
 
 export interface ServiceProcess {
   readonly process: RunningProcess;
@@ -39,10 +33,11 @@ export function runCli(script: string, env: Record<string, string>, args: string
 }
 
 /**
- * Builds the environment of a real service process: free loopback ports, public URLs equal to the
- * loopback addresses, a temporary DATA_DIR holding a development attestation CA the tests can sign with.
+ * Starts dist/src/main.js with the given roles on free loopback ports (public URLs equal to the
+ * loopback addresses) and a temporary DATA_DIR holding a development attestation CA the tests can sign
+ * with, and waits until every role is ready (its database reachable).
  */
-export async function serviceEnvironment(options: ServiceOptions): Promise<{ env: Record<string, string>; url: Partial<Record<Role, string>>; dataDir: string }> {
+export async function startService(options: ServiceOptions): Promise<ServiceProcess> {
   const dataDir = mkdtempSync(join(tmpdir(), 'acimd-service-'));
   await loadOrCreateDevelopmentCa(dataDir);
   const env: Record<string, string> = { ...baseTestEnv(), LOG_LEVEL: 'info', ROLES: options.roles.join(','), DATA_DIR: dataDir };
@@ -50,21 +45,11 @@ export async function serviceEnvironment(options: ServiceOptions): Promise<{ env
   for (const role of options.roles) {
     const port = await freePort();
     url[role] = `http://127.0.0.1:${port}`;
-    env[SETTINGS[role].port] = String(port);
-    env[SETTINGS[role].url] = url[role]!;
+    env[PREFIX[role].port] = String(port);
+    env[PREFIX[role].url] = url[role]!;
   }
   Object.assign(env, options.env);
-  return { env, url, dataDir };
-}
-
-/** Starts dist/src/main.js with the given roles and waits until every role is ready (database reachable). */
-export async function startService(options: ServiceOptions): Promise<ServiceProcess> {
-  const { env, url, dataDir } = await serviceEnvironment(options);
-  return launchService(env, url, dataDir, options.lifetimeMs);
-}
-
-export async function launchService(env: Record<string, string>, url: Partial<Record<Role, string>>, dataDir: string, lifetimeMs = 120_000): Promise<ServiceProcess> {
-  const running = runNode(MAIN, env, { timeoutMs: lifetimeMs });
+  const running = runNode(MAIN, env, { timeoutMs: options.lifetimeMs ?? 120_000 });
   let exit: Exited | undefined;
   void running.exited.then((result) => (exit = result));
   const stop = async (boundMs = 10_000): Promise<Exited> => {
