@@ -11,7 +11,7 @@ import { postgresBinDir, startThrowawayPostgres, type ThrowawayPostgres } from '
 import { UserAgent } from '../support/user-agent.js';
 
 /** Every answer while the database is gone or hung must come within this bound (no hang). */
-const ANSWER_BOUND_MS = 5000;
+const ANSWER_BOUND_MS = 4000;
 /** The service must serve again on its own within this bound after the database is back. */
 const RECOVERY_BOUND_MS = 10_000;
 const STATEMENT_TIMEOUT_MS = 1500;
@@ -202,7 +202,7 @@ describeWithPostgres('PostgreSQL outages under traffic (real service process, th
       const frozenAt = Date.now();
       const pids = await database.freeze();
       // Longer than the answer bound, so a request that waits for the thaw is caught.
-      await sleep(ANSWER_BOUND_MS + 2000);
+      await sleep(ANSWER_BOUND_MS + 1500);
       const thawAt = Date.now();
       database.thaw();
       const recovery = await waitForRecovery(traffic, thawAt);

@@ -8,7 +8,7 @@ import { deviceKey, startOAuthFixture, type DeviceKey, type OAuthFixture } from 
 import { pkce } from '../support/oauth-client.js';
 import { freePort } from '../support/processes.js';
 
-const FETCH_TIMEOUT_MS = 1500;
+const FETCH_TIMEOUT_MS = 2000;
 const FETCH_CONNECT_TIMEOUT_MS = 500;
 /** A faulty client's request must fail within the fetcher's deadline plus this margin. */
 const MARGIN_MS = 1500;
