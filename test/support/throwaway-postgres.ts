@@ -93,6 +93,14 @@ export async function startThrowawayPostgres(): Promise<ThrowawayPostgres> {
     }
   };
   let destroyed = false;
+  // If the test process ends without destroy() (a crash, a killed worker), the cluster goes with it.
+  const onExit = () => {
+    signal(frozen, 'SIGCONT');
+    const pid = postmasterPid();
+    if (pid) signal([pid], 'SIGKILL');
+    rmSync(root, { recursive: true, force: true });
+  };
+  process.once('exit', onExit);
 
   const handle: ThrowawayPostgres = {
     port,
@@ -118,6 +126,7 @@ export async function startThrowawayPostgres(): Promise<ThrowawayPostgres> {
     async destroy() {
       if (destroyed) return;
       destroyed = true;
+      process.off('exit', onExit);
       handle.thaw();
       const pid = postmasterPid();
       if (pid) {
