@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import type { DatabaseConfig } from '../config/sections/database.js';
+import { BoundedPgClient, QUERY_TIMEOUT_MARGIN_MS } from './bounded-pg-client.js';
 import { ENTITIES } from './entities.js';
 import { MIGRATIONS } from './migrations.js';
 import { lockDataDir } from './pglite/data-dir-lock.js';
@@ -83,6 +84,10 @@ export async function openDatabase(config: DatabaseConfig, options: OpenDatabase
       extra: {
         statement_timeout: config.statementTimeoutMs,
         idle_in_transaction_session_timeout: config.statementTimeoutMs * 2,
+        // statement_timeout is enforced by the server; a server that hangs (or a path that drops packets)
+        // never sends that error, so the client gives up a little later and closes the connection.
+        query_timeout: config.statementTimeoutMs + QUERY_TIMEOUT_MARGIN_MS,
+        Client: BoundedPgClient,
         // pg-pool: fail instead of queueing forever when every connection is busy or the server is gone
         connectionTimeoutMillis: config.connectTimeoutMs,
         keepAlive: true,

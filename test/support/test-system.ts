@@ -10,7 +10,8 @@ import { createTestDatabase, type TestDatabase } from './test-database.js';
 /** A fixed key-encryption key, so tests never write a development key file. */
 export const TEST_KEK = 'a'.repeat(64);
 
-const PREFIX: Record<Role, { port: string; url: string }> = {
+/** The settings naming each role's port and public URL. */
+export const PREFIX: Record<Role, { port: string; url: string }> = {
   'authorization-server': { port: 'AS_PORT', url: 'AS_ISSUER' },
   'client-backend': { port: 'BACKEND_PORT', url: 'BACKEND_PUBLIC_URL' },
   'mcp-resource': { port: 'MCP_PORT', url: 'MCP_PUBLIC_URL' },
