@@ -74,7 +74,7 @@ describeReplicas('two authorization servers and two client backends on one Postg
     machineKey = await deviceKey();
     machine = machineClient('machine', machineKey);
     web = clients.add('web', { redirect_uris: [REDIRECT] });
-  }, 90_000);
+  }, 120_000);
 
   afterAll(async () => {
     await replicas?.stop();
@@ -162,12 +162,13 @@ describeReplicas('two authorization servers and two client backends on one Postg
     expectBothServed(replicas.asProxy);
 
     const winner = await body(responses.find((response) => response.status === 200)!);
+    // The winner's new refresh token is refused too, on both replicas: the whole grant is gone.
     for (let i = 0; i < 2; i += 1) {
       const next = await tokenRequest(replicas.as, { ...refresh, refresh_token: winner.refresh_token }, from());
       expect(next.status).toBe(400);
+      expect((await body(next)).error).toBe('invalid_grant');
     }
-    const [grant] = await grantRevocation(client);
-    expect(grant.revoked_reason).toEqual(expect.any(String));
+    expect(await grantRevocation(client)).toEqual([{ revoked_reason: 'refresh token reused' }]);
   });
 
   it('registers exactly one install from 20 concurrent registrations with one attestation challenge', async () => {
@@ -237,13 +238,15 @@ describeReplicas('two authorization servers and two client backends on one Postg
             return Date.now() - deletedAt;
           }
           expect(answer).toEqual({ status: 400, error: 'invalid_grant' });
-          if (Date.now() - deletedAt > cimdBoundMs + 5000) return Date.now() - deletedAt;
-          await new Promise((resolve) => setTimeout(resolve, 150));
+          // Bounded, and slow enough to stay under token:client for this install (two replicas polling).
+          if (Date.now() - deletedAt > cimdBoundMs + 2500) return Number.POSITIVE_INFINITY;
+          await new Promise((resolve) => setTimeout(resolve, 200));
         }
       }),
     );
     const worst = Math.max(...delays);
-    console.log(`deleted install refused by ${direct.length} AS replicas after ${delays.map((ms) => `${ms} ms`).join(', ')}; worst ${worst} ms (bound ${cimdBoundMs} ms)`);
+    const shown = delays.map((ms) => (Number.isFinite(ms) ? `${ms} ms` : `still accepted after ${cimdBoundMs + 2500} ms`));
+    console.log(`deleted install refused by the ${direct.length} AS replicas after ${shown.join(', ')}; worst ${worst} ms (bound ${cimdBoundMs} ms)`);
     expect(worst).toBeLessThanOrEqual(cimdBoundMs + MARGIN_MS);
   });
 

@@ -20,7 +20,7 @@ if (!postgresAvailable) process.stderr.write('replica tests skipped: DATABASE_UR
 const MAIN = 'dist/src/main.js';
 /** Upper bound on one replica's lifetime: a forgotten process kills itself. */
 const PROCESS_LIFETIME_MS = 10 * 60_000;
-const READY_TIMEOUT_MS = 40_000;
+const READY_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 10_000;
 
 export interface Replica {
