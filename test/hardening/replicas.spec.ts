@@ -6,7 +6,7 @@ import { testPkiFromDevelopmentCa } from '../fixtures/attestation/test-pki.js';
 import { body } from '../support/http.js';
 import { JWT_BEARER, authorize, clientAssertion, tokenRequest } from '../support/oauth-client.js';
 import { deviceKey, type DeviceKey } from '../support/oauth-fixture.js';
-import { ReplicaSet, postgresAvailable } from '../support/replicas.js';
+import { ReplicaSet, describeOnPostgres } from '../support/replicas.js';
 import type { RoundRobinProxy } from '../support/round-robin-proxy.js';
 import { TestClients } from '../support/test-clients.js';
 import { UserAgent, hiddenField } from '../support/user-agent.js';
@@ -56,9 +56,7 @@ function nextAddress(): string {
 }
 const from = (address = nextAddress()) => ({ 'x-forwarded-for': address });
 
-const describeReplicas = postgresAvailable ? describe : describe.skip;
-
-describeReplicas('two authorization servers and two client backends on one PostgreSQL database', () => {
+describeOnPostgres('two authorization servers and two client backends on one PostgreSQL database', () => {
   let replicas: ReplicaSet;
   let clients: TestClients;
   let factory: AttestationFactory;

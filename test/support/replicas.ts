@@ -7,15 +7,27 @@ import { RoundRobinProxy } from './round-robin-proxy.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 import { baseTestEnv } from './test-system.js';
 
-/**
- * Replicas need a database several processes can share: PostgreSQL, named by DATABASE_URL. Without it
- * the replica tests are skipped with a notice, unless REQUIRE_POSTGRES=1 (CI's PostgreSQL pass sets it).
- */
+/** Replicas need a database several processes share: PostgreSQL, named by DATABASE_URL. */
 export const postgresAvailable = Boolean(process.env.DATABASE_URL);
-if (!postgresAvailable && process.env.REQUIRE_POSTGRES === '1') {
-  throw new Error('REQUIRE_POSTGRES=1 is set but DATABASE_URL is not: the replica tests need a PostgreSQL server');
+
+/**
+ * A describe block that needs PostgreSQL: without DATABASE_URL it is skipped with a notice, unless
+ * REQUIRE_POSTGRES=1 (CI's PostgreSQL pass sets it), when it fails instead.
+ */
+export function describeOnPostgres(name: string, body: () => void): void {
+  if (postgresAvailable) {
+    describe(name, body);
+  } else if (process.env.REQUIRE_POSTGRES === '1') {
+    describe(name, () => {
+      it('has a PostgreSQL server to run on', () => {
+        throw new Error('REQUIRE_POSTGRES=1 is set but DATABASE_URL is not: these tests need a PostgreSQL server');
+      });
+    });
+  } else {
+    process.stderr.write(`skipped (DATABASE_URL is not set; they need a PostgreSQL server several processes share): ${name}\n`);
+    describe.skip(name, body);
+  }
 }
-if (!postgresAvailable) process.stderr.write('replica tests skipped: DATABASE_URL is not set (they need a PostgreSQL server several processes share)\n');
 
 const MAIN = 'dist/src/main.js';
 /** Upper bound on one replica's lifetime: a forgotten process kills itself. */
