@@ -56,13 +56,17 @@ function nextAddress(): string {
 }
 const from = (address = nextAddress()) => ({ 'x-forwarded-for': address });
 
+function postJson(url: string, payload: unknown, headers: Record<string, string>): Promise<Response> {
+  return fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body: JSON.stringify(payload) });
+}
+const CHALLENGE_REQUEST = { profile_id: DEMO_PROFILE_ID, platform: 'android' };
+
 describeOnPostgres('two authorization servers and two client backends on one PostgreSQL database', () => {
   let replicas: ReplicaSet;
   let clients: TestClients;
   let factory: AttestationFactory;
   let machineKey: DeviceKey;
   let machine: string;
-  let web: string;
 
   beforeAll(async () => {
     clients = await TestClients.start();
@@ -71,7 +75,6 @@ describeOnPostgres('two authorization servers and two client backends on one Pos
     factory = await AttestationFactory.create(await testPkiFromDevelopmentCa(await loadOrCreateDevelopmentCa(replicas.dataDir)));
     machineKey = await deviceKey();
     machine = machineClient('machine', machineKey);
-    web = clients.add('web', { redirect_uris: [REDIRECT] });
   }, 120_000);
 
   afterAll(async () => {
@@ -91,8 +94,8 @@ describeOnPostgres('two authorization servers and two client backends on one Pos
   type SigningKey = Pick<DeviceKey, 'privateKey' | 'kid'>;
   const assertionFor = (clientId: string, key: SigningKey) => clientAssertion({ clientId, audience: replicas.as, key: key.privateKey, kid: key.kid });
 
-  async function clientCredentials(clientId: string, key: DeviceKey, headers: Record<string, string> = from(), as = replicas.as): Promise<Response> {
-    return tokenRequest(as, { grant_type: 'client_credentials', client_assertion_type: JWT_BEARER, client_assertion: await assertionFor(clientId, key) }, headers);
+  async function clientCredentials(clientId: string, key: DeviceKey, headers: Record<string, string> = from()): Promise<Response> {
+    return tokenRequest(replicas.as, { grant_type: 'client_credentials', client_assertion_type: JWT_BEARER, client_assertion: await assertionFor(clientId, key) }, headers);
   }
 
   function expectBothServed(proxy: RoundRobinProxy): void {
@@ -182,11 +185,7 @@ describeOnPostgres('two authorization servers and two client backends on one Pos
   });
 
   function registerInstall(attestation: Record<string, unknown>, headers: Record<string, string>): Promise<Response> {
-    return fetch(`${replicas.backend}/v1/installs`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', ...headers },
-      body: JSON.stringify({ profile_id: DEMO_PROFILE_ID, platform: 'android', attestation }),
-    });
+    return postJson(`${replicas.backend}/v1/installs`, { ...CHALLENGE_REQUEST, attestation }, headers);
   }
 
   async function attestedInstall(): Promise<{ clientId: string; installId: string; key: SigningKey }> {
@@ -200,11 +199,7 @@ describeOnPostgres('two authorization servers and two client backends on one Pos
   }
 
   async function challengeFrom(address: string): Promise<ChallengeResponse> {
-    const response = await fetch(`${replicas.backend}/v1/attestation/challenges`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', ...from(address) },
-      body: JSON.stringify({ profile_id: DEMO_PROFILE_ID, platform: 'android' }),
-    });
+    const response = await postJson(`${replicas.backend}/v1/attestation/challenges`, CHALLENGE_REQUEST, from(address));
     expect(response.status).toBe(201);
     return body(response);
   }
@@ -330,12 +325,7 @@ describeOnPostgres('two authorization servers and two client backends on one Pos
         proxy: () => replicas.asProxy,
         setup: async () => {
           const address = nextAddress();
-          const attempt = () =>
-            fetch(`${replicas.as}/register`, {
-              method: 'POST',
-              headers: { 'Content-Type': 'application/json', ...from(address) },
-              body: JSON.stringify({ client_name: 'rate limited', redirect_uris: [REDIRECT] }),
-            });
+          const attempt = () => postJson(`${replicas.as}/register`, { client_name: 'rate limited', redirect_uris: [REDIRECT] }, from(address));
           return { attempt, expected: 201 };
         },
         check: oauthError,
@@ -344,12 +334,7 @@ describeOnPostgres('two authorization servers and two client backends on one Pos
         proxy: () => replicas.backendProxy,
         setup: async () => {
           const address = nextAddress();
-          const attempt = () =>
-            fetch(`${replicas.backend}/v1/attestation/challenges`, {
-              method: 'POST',
-              headers: { 'Content-Type': 'application/json', ...from(address) },
-              body: JSON.stringify({ profile_id: DEMO_PROFILE_ID, platform: 'android' }),
-            });
+          const attempt = () => postJson(`${replicas.backend}/v1/attestation/challenges`, CHALLENGE_REQUEST, from(address));
           return { attempt, expected: 201 };
         },
         check: backendError,
