@@ -78,8 +78,13 @@ describeOnPostgres('two authorization servers and two client backends on one Pos
   }, 120_000);
 
   afterAll(async () => {
-    await replicas?.stop();
+    const exits = (await replicas?.stop()) ?? [];
     await clients?.stop();
+    // Every replica shut down cleanly on SIGTERM and logged no error through all of the above.
+    for (const exit of exits) {
+      expect({ code: exit.code, stderr: exit.stderr }).toEqual({ code: 0, stderr: '' });
+      expect(exit.stdout).not.toMatch(/"level":"error"/);
+    }
   }, 30_000);
 
   beforeEach(() => {

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadOrCreateDevelopmentCa } from '../../src/client-backend/attestation/trust/development-ca.js';
-import { freePort, runNode, waitForHttp, type RunningProcess } from './processes.js';
+import { freePort, runNode, waitForHttp, type Exited, type RunningProcess } from './processes.js';
 import { RoundRobinProxy } from './round-robin-proxy.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 import { baseTestEnv } from './test-system.js';
@@ -126,25 +126,24 @@ export class ReplicaSet {
     return this.replicas.filter((replica) => replica.role === role).map((replica) => replica.url);
   }
 
-  /** What the replicas wrote to stderr (warnings, errors), for failure messages. */
-  errors(): string {
-    return this.replicas.map((replica) => replica.process.output().stderr).join('');
-  }
-
-  /** SIGTERM to every replica (SIGKILL after a bound), then the proxies, then the database is dropped. */
-  async stop(): Promise<void> {
-    await Promise.all(
+  /**
+   * SIGTERM to every replica (SIGKILL after a bound), then the proxies; the database is dropped. Returns
+   * how each replica ended, with its output, in the order of `replicas`.
+   */
+  async stop(): Promise<Exited[]> {
+    const exits = await Promise.all(
       this.replicas.map(async (replica) => {
         const { child } = replica.process;
-        if (child.exitCode !== null || child.signalCode !== null) return;
-        child.kill('SIGTERM');
+        if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
         const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
-        await replica.process.exited;
+        const exited = await replica.process.exited;
         clearTimeout(timer);
+        return exited;
       }),
     );
     await Promise.all([this.asProxy.stop(), this.backendProxy.stop()]);
     await this.database.close();
     rmSync(this.dataDir, { recursive: true, force: true });
+    return exits;
   }
 }
