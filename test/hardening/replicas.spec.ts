@@ -210,10 +210,10 @@ describeOnPostgres('two authorization servers and two client backends on one Pos
   }
 
   it(`stops accepting a deleted install's document on every AS replica within the cache bound (${cimdBoundMs} ms)`, async () => {
-    const install = await attestedInstall();
+    const [install, sibling] = [await attestedInstall(), await attestedInstall()];
     /** A token request that authenticates the install and then fails the grant: invalid_grant while the client is accepted. */
-    const probe = async (as: string) => {
-      const assertion = await assertionFor(install.clientId, install.key);
+    const probe = async (as: string, { clientId, key } = install) => {
+      const assertion = await assertionFor(clientId, key);
       const response = await tokenRequest(
         as,
         { grant_type: 'authorization_code', code: 'not-a-code', code_verifier: 'x'.repeat(43), redirect_uri: REDIRECT, client_assertion_type: JWT_BEARER, client_assertion: assertion },
@@ -246,6 +246,9 @@ describeOnPostgres('two authorization servers and two client backends on one Pos
     const shown = delays.map((ms) => (Number.isFinite(ms) ? `${ms} ms` : `still accepted after ${cimdBoundMs + 2500} ms`));
     console.log(`deleted install refused by the ${direct.length} AS replicas after ${shown.join(', ')}; worst ${worst} ms (bound ${cimdBoundMs} ms)`);
     expect(worst).toBeLessThanOrEqual(cimdBoundMs + MARGIN_MS);
+    // Only that install: its sibling from the same app is still accepted everywhere.
+    for (const as of direct) expect(await probe(as, sibling)).toEqual({ status: 400, error: 'invalid_grant' });
+    expectBothServed(replicas.backendProxy);
   });
 
   describe('rate limits are counted once for all replicas: 429 with Retry-After after exactly the limit', () => {
