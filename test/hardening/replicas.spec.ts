@@ -1,8 +1,6 @@
-import { loadOrCreateDevelopmentCa } from '../../src/client-backend/attestation/trust/development-ca.js';
 import { DEMO_PROFILE_ID } from '../../src/config/sections/demo-app-profile.js';
 import { BackendClient, type ChallengeResponse } from '../../src/device-simulator/index.js';
 import { AttestationFactory } from '../fixtures/attestation/attestation-factory.js';
-import { testPkiFromDevelopmentCa } from '../fixtures/attestation/test-pki.js';
 import { body } from '../support/http.js';
 import { JWT_BEARER, authorize, clientAssertion, tokenRequest } from '../support/oauth-client.js';
 import { deviceKey, type DeviceKey } from '../support/oauth-fixture.js';
@@ -71,8 +69,11 @@ describeOnPostgres('two authorization servers and two client backends on one Pos
   beforeAll(async () => {
     clients = await TestClients.start();
     const rateLimits = Object.fromEntries(Object.entries(LIMITS).map(([name, limit]) => [name, { limit, window_seconds: WINDOW_SECONDS }]));
-    replicas = await ReplicaSet.start({ env: { RATE_LIMITS: JSON.stringify(rateLimits), CIMD_CLIENT_CREDENTIALS: 'true', ...CACHE_ENV } });
-    factory = await AttestationFactory.create(await testPkiFromDevelopmentCa(await loadOrCreateDevelopmentCa(replicas.dataDir)));
+    // Every backend replica trusts the same attestation roots: the factory's test PKI.
+    factory = await AttestationFactory.create();
+    replicas = await ReplicaSet.start({
+      env: { RATE_LIMITS: JSON.stringify(rateLimits), CIMD_CLIENT_CREDENTIALS: 'true', BACKEND_ATTESTATION_ROOTS: factory.rootsSetting(), ...CACHE_ENV },
+    });
     machineKey = await deviceKey();
     machine = machineClient('machine', machineKey);
   }, 120_000);

@@ -1,11 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { loadOrCreateDevelopmentCa } from '../../src/client-backend/attestation/trust/development-ca.js';
-import { freePort, runNode, waitForHttp, type Exited, type RunningProcess } from './processes.js';
+import type { Exited } from './processes.js';
 import { RoundRobinProxy } from './round-robin-proxy.js';
+import { startService, type ServiceProcess } from './service-process.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
-import { baseTestEnv } from './test-system.js';
 
 /** Replicas need a database several processes share: PostgreSQL, named by DATABASE_URL. */
 export const postgresAvailable = Boolean(process.env.DATABASE_URL);
@@ -29,17 +25,19 @@ export function describeOnPostgres(name: string, body: () => void): void {
   }
 }
 
-const MAIN = 'dist/src/main.js';
 /** Upper bound on one replica's lifetime: a forgotten process kills itself. */
 const PROCESS_LIFETIME_MS = 10 * 60_000;
+/** Four processes boot at once on a shared two-core machine. */
 const READY_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 10_000;
 
+type ReplicatedRole = 'authorization-server' | 'client-backend';
+
 export interface Replica {
-  readonly role: 'authorization-server' | 'client-backend';
+  readonly role: ReplicatedRole;
   /** Its own loopback base URL (bypassing the proxy). */
   readonly url: string;
-  readonly process: RunningProcess;
+  readonly service: ServiceProcess;
 }
 
 export interface ReplicaSetOptions {
@@ -60,23 +58,14 @@ export class ReplicaSet {
     readonly asProxy: RoundRobinProxy,
     readonly backendProxy: RoundRobinProxy,
     readonly replicas: readonly Replica[],
-    /** DATA_DIR of every replica; it holds the development attestation CA the backends trust. */
-    readonly dataDir: string,
   ) {}
 
   static async start(options: ReplicaSetOptions = {}): Promise<ReplicaSet> {
     if (!postgresAvailable) throw new Error('ReplicaSet needs DATABASE_URL (PostgreSQL)');
     const count = options.count ?? 2;
     const database = await createTestDatabase();
-    const asPorts: number[] = [];
-    const backendPorts: number[] = [];
-    for (let i = 0; i < count; i += 1) asPorts.push(await freePort());
-    for (let i = 0; i < count; i += 1) backendPorts.push(await freePort());
-    const loopback = (port: number) => `http://127.0.0.1:${port}`;
-    const asProxy = await RoundRobinProxy.start(asPorts.map(loopback));
-    const backendProxy = await RoundRobinProxy.start(backendPorts.map(loopback));
-    const common: Record<string, string> = {
-      ...baseTestEnv(),
+    const [asProxy, backendProxy] = await Promise.all([RoundRobinProxy.start(), RoundRobinProxy.start()]);
+    const env: Record<string, string> = {
       LOG_LEVEL: 'warn',
       DATABASE_URL: database.url!,
       AS_ISSUER: asProxy.url,
@@ -85,29 +74,24 @@ export class ReplicaSet {
       TRUST_PROXY: 'loopback',
       ...options.env,
     };
-    // One data directory for all: on PostgreSQL it holds only the development attestation CA, made here
-    // once so that every backend replica trusts the same one.
-    const dataDir = mkdtempSync(join(tmpdir(), 'acimd-replicas-'));
-    await loadOrCreateDevelopmentCa(dataDir);
-    const spawn = (role: Replica['role'], port: number): Replica => {
-      const env =
-        role === 'authorization-server'
-          ? { ...common, ROLES: role, AS_PORT: String(port), DATA_DIR: dataDir }
-          : { ...common, ROLES: role, BACKEND_PORT: String(port), DATA_DIR: dataDir };
-      return { role, url: loopback(port), process: runNode(MAIN, env, { timeoutMs: PROCESS_LIFETIME_MS }) };
-    };
-    const replicas = [
-      ...asPorts.map((port) => spawn('authorization-server', port)),
-      ...backendPorts.map((port) => spawn('client-backend', port)),
-    ];
-    const set = new ReplicaSet(database, asProxy, backendProxy, replicas, dataDir);
-    try {
-      await Promise.all(replicas.map((replica) => waitForHttp(`${replica.url}/readyz`, READY_TIMEOUT_MS, replica.process.exited)));
-    } catch (error) {
-      const logs = replicas.map((replica) => `${replica.role} ${replica.url}:\n${replica.process.output().stderr}${replica.process.output().stdout}`);
-      await set.stop();
-      throw new Error(`${(error as Error).message}\n${logs.join('\n')}`);
+    const roles: ReplicatedRole[] = [...Array<ReplicatedRole>(count).fill('authorization-server'), ...Array<ReplicatedRole>(count).fill('client-backend')];
+    const started = await Promise.allSettled(
+      roles.map((role) => startService({ roles: [role], env, lifetimeMs: PROCESS_LIFETIME_MS, readyTimeoutMs: READY_TIMEOUT_MS })),
+    );
+    const failed = started.find((result) => result.status === 'rejected');
+    if (failed) {
+      await Promise.all(started.map((result) => (result.status === 'fulfilled' ? result.value.stop(STOP_TIMEOUT_MS) : undefined)));
+      await Promise.all([asProxy.stop(), backendProxy.stop()]);
+      await database.close();
+      throw (failed as PromiseRejectedResult).reason;
     }
+    const replicas = started.map((result, index): Replica => {
+      const service = (result as PromiseFulfilledResult<ServiceProcess>).value;
+      return { role: roles[index], url: service.url[roles[index]]!, service };
+    });
+    const set = new ReplicaSet(database, asProxy, backendProxy, replicas);
+    asProxy.forwardTo(set.urls('authorization-server'));
+    backendProxy.forwardTo(set.urls('client-backend'));
     return set;
   }
 
@@ -122,7 +106,7 @@ export class ReplicaSet {
   }
 
   /** Direct URLs of the replicas of one role. */
-  urls(role: Replica['role']): string[] {
+  urls(role: ReplicatedRole): string[] {
     return this.replicas.filter((replica) => replica.role === role).map((replica) => replica.url);
   }
 
@@ -131,19 +115,9 @@ export class ReplicaSet {
    * how each replica ended, with its output, in the order of `replicas`.
    */
   async stop(): Promise<Exited[]> {
-    const exits = await Promise.all(
-      this.replicas.map(async (replica) => {
-        const { child } = replica.process;
-        if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-        const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
-        const exited = await replica.process.exited;
-        clearTimeout(timer);
-        return exited;
-      }),
-    );
+    const exits = await Promise.all(this.replicas.map((replica) => replica.service.stop(STOP_TIMEOUT_MS)));
     await Promise.all([this.asProxy.stop(), this.backendProxy.stop()]);
     await this.database.close();
-    rmSync(this.dataDir, { recursive: true, force: true });
     return exits;
   }
 }

@@ -9,27 +9,35 @@ import type { AddressInfo } from 'node:net';
  */
 export class RoundRobinProxy {
   /** Requests sent to each upstream, in the order of `upstreams`. */
-  readonly served: number[];
+  served: number[] = [];
+  upstreams: readonly URL[] = [];
   private next = 0;
 
   private constructor(
     private readonly server: Server,
     private readonly agent: Agent,
-    readonly upstreams: readonly URL[],
-  ) {
-    this.served = upstreams.map(() => 0);
-  }
+  ) {}
 
-  /** Listens on 127.0.0.1 (an ephemeral port unless one is given) in front of the upstream base URLs. */
-  static async start(upstreams: readonly string[], port = 0): Promise<RoundRobinProxy> {
+  /**
+   * Listens on an ephemeral port of 127.0.0.1, so its URL is known before the upstreams start (they
+   * need it as their public URL); answers 503 until `forwardTo` names them.
+   */
+  static async start(): Promise<RoundRobinProxy> {
     let proxy: RoundRobinProxy | undefined;
     const server = createServer((request, response) => proxy!.forward(request, response));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(port, '127.0.0.1', resolve);
+      server.listen(0, '127.0.0.1', resolve);
     });
-    proxy = new RoundRobinProxy(server, new Agent({ keepAlive: true, maxSockets: 64 }), upstreams.map((upstream) => new URL(upstream)));
+    proxy = new RoundRobinProxy(server, new Agent({ keepAlive: true, maxSockets: 64 }));
     return proxy;
+  }
+
+  /** The upstream base URLs, taken in turn from now on. */
+  forwardTo(upstreams: readonly string[]): void {
+    this.upstreams = upstreams.map((upstream) => new URL(upstream));
+    this.served = upstreams.map(() => 0);
+    this.next = 0;
   }
 
   get port(): number {
@@ -53,6 +61,10 @@ export class RoundRobinProxy {
   }
 
   private forward(request: IncomingMessage, response: ServerResponse): void {
+    if (this.upstreams.length === 0) {
+      response.writeHead(503, { 'Content-Type': 'text/plain' }).end('no upstream yet');
+      return;
+    }
     const index = this.next;
     this.next = (this.next + 1) % this.upstreams.length;
     this.served[index] += 1;
