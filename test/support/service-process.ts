@@ -25,6 +25,8 @@ export interface ServiceOptions {
   readonly roles: readonly Role[];
   readonly env?: Record<string, string>;
   readonly lifetimeMs?: number;
+  /** How long every role may take to become ready (30 s by default). */
+  readonly readyTimeoutMs?: number;
 }
 
 /** Runs a built command (users:create and the like) against the same configuration as the service. */
@@ -63,7 +65,7 @@ export async function startService(options: ServiceOptions): Promise<ServiceProc
     return running.exited;
   };
   try {
-    for (const base of Object.values(url)) await waitForHttp(`${base}/readyz`, 30_000, running.exited);
+    for (const base of Object.values(url)) await waitForHttp(`${base}/readyz`, options.readyTimeoutMs ?? 30_000, running.exited);
   } catch (error) {
     const { stdout, stderr } = running.output();
     await stop(2000);
