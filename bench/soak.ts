@@ -43,7 +43,8 @@ interface Tally {
 const tallies = Object.fromEntries(OPERATIONS.map((kind): [Operation, Tally] => [kind, { ok: 0, errors: 0, firstErrors: [] }])) as Record<Operation, Tally>;
 let rounds = 0;
 
-const step: Step = async (kind, run) => {
+/** The step runner of one kind of client: its failures are reported with the client kind in front. */
+const stepFor = (client: string): Step => async (kind, run) => {
   try {
     const result = await run();
     tallies[kind].ok += 1;
@@ -51,7 +52,7 @@ const step: Step = async (kind, run) => {
   } catch (error) {
     const tally = tallies[kind];
     tally.errors += 1;
-    const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    const message = `${client} client: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`;
     if (tally.firstErrors.length < 3 && !tally.firstErrors.includes(message)) tally.firstErrors.push(message);
     throw error;
   }
@@ -117,8 +118,8 @@ async function main(): Promise<number> {
     const context: FlowContext = { discovered: await discover(`${mcp}/mcp`), mcpUrl: `${mcp}/mcp`, backendUrl, dataDir, user: USER };
     const round = (worker: number) =>
       worker < publicWorkers
-        ? publicRound(context, step, publicClients[worker])
-        : confidentialRound(context, step, worker % 2 === 0 ? 'android-key' : 'packed');
+        ? publicRound(context, stepFor('public CIMD'), publicClients[worker])
+        : confidentialRound(context, stepFor('attested install'), worker % 2 === 0 ? 'android-key' : 'packed');
     const guarded = (worker: number) =>
       round(worker).then(
         () => void (rounds += 1),
@@ -191,6 +192,7 @@ async function main(): Promise<number> {
     if (heapGrowth > MAX_HEAP_GROWTH_MB * 1024 * 1024) failures.push(`heap grew by ${mb(heapGrowth)} (bound ${MAX_HEAP_GROWTH_MB} MB)`);
     if (handleGrowth > 0) failures.push(`${handleGrowth} more active handles at the end than at the start`);
     if (measuredRounds === 0) failures.push('no round completed in the measured window');
+    if (failures.length > 0) process.stdout.write(`server log (warnings and errors):\n${server.logged().join('\n')}\n`);
     const stopping = Date.now();
     await server.process.stop();
     const exitCode = server.process.child.exitCode;

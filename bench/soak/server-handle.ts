@@ -1,3 +1,4 @@
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { startNode, waitFor, type Started } from '../lib/processes.js';
 import type { ServerSample } from './server-probe.js';
@@ -9,7 +10,11 @@ export interface SoakServer {
   readonly process: Started;
   /** Heap used after a full GC and the live handles, read in the server process over IPC. */
   sample(): Promise<ServerSample>;
+  /** The first and the latest lines the server logged (at LOG_LEVEL=warn: warnings and errors), to explain failures. */
+  logged(): string[];
 }
+
+const KEPT_LOG_LINES = 100;
 
 /**
  * The real service (`node dist/src/main.js`, every role) as a child process, with the soak probe
@@ -17,6 +22,20 @@ export interface SoakServer {
  */
 export async function startSoakServer(env: Record<string, string>, readyUrls: readonly string[]): Promise<SoakServer> {
   const started = startNode(MAIN, [], env, undefined, { nodeArgs: ['--expose-gc', '--import', PROBE], ipc: true });
+  const first: string[] = [];
+  const latest: string[] = [];
+  let dropped = 0;
+  for (const stream of [started.child.stdout!, started.child.stderr!]) {
+    createInterface({ input: stream }).on('line', (line) => {
+      if (first.length < KEPT_LOG_LINES) return void first.push(line);
+      latest.push(line);
+      if (latest.length > KEPT_LOG_LINES) {
+        latest.shift();
+        dropped += 1;
+      }
+    });
+  }
+  const logged = () => [...first, ...(dropped > 0 ? [`... ${dropped} lines left out ...`] : []), ...latest];
   const exited = new Promise<never>((_, reject) => started.child.once('exit', (code, signal) => reject(new Error(`the server exited (${code ?? signal})`))));
   exited.catch(() => undefined);
   await Promise.race([Promise.all(readyUrls.map((url) => waitFor(`${url}/readyz`, 120_000))), exited]);
@@ -35,5 +54,5 @@ export async function startSoakServer(env: Record<string, string>, readyUrls: re
       started.child.on('message', onMessage);
       started.child.send({ type: 'soak:sample' });
     });
-  return { process: started, sample };
+  return { process: started, sample, logged };
 }
