@@ -163,9 +163,9 @@ async function main(): Promise<number> {
       // ok counts the measured window; errors count the whole run, warm-up included.
       ...OPERATIONS.map((kind) => {
         const ok = tallies[kind].ok - okBefore[kind];
-        return { what: `${kind} operations`, figure: `${ok} ok, ${tallies[kind].errors} errors`, baseline: '', ratio: `${(ok / DURATION_S).toFixed(1)}/s`, goal: '0 errors' };
+        return { what: `${kind} operations`, figure: `${ok} ok (${(ok / DURATION_S).toFixed(1)}/s), ${tallies[kind].errors} errors`, baseline: '', ratio: '', goal: '0 errors' };
       }),
-      { what: `rounds completed (after 1 warm-up round per worker)`, figure: String(measuredRounds), baseline: '', ratio: `${(measuredRounds / DURATION_S).toFixed(2)}/s`, goal: '' },
+      { what: 'rounds completed (after 1 warm-up round per worker)', figure: `${measuredRounds} (${(measuredRounds / DURATION_S).toFixed(2)}/s)`, baseline: '', ratio: '', goal: '' },
       {
         what: 'server heap used after GC, end',
         figure: mb(end.heapUsedBytes),
