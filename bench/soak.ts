@@ -1,11 +1,8 @@
 import 'reflect-metadata';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { EnvReader } from '../src/config/env-reader.js';
+import { RATE_LIMIT_DEFAULTS } from '../src/config/sections/rate-limits.js';
 import { discover } from '../src/device-simulator/oauth/discovery.js';
 import { DocumentHost } from '../test/support/document-host.js';
-import { freePort } from './lib/processes.js';
 import { createScratchDatabase, type ScratchDatabase } from './lib/scratch-database.js';
 import { printTable, type Row } from './lib/table.js';
 import { confidentialRound, OPERATIONS, publicRound, type FlowContext, type Operation, type Step } from './soak/flows.js';
@@ -29,6 +26,8 @@ const MAX_HEAP_GROWTH_MB = settings.int('SOAK_MAX_HEAP_GROWTH_MB', 64, { min: 1,
 const SETTLE_MS = 6_000;
 const HANDLE_SETTLE_LIMIT_MS = 20_000;
 const MID_SAMPLE_MS = 15_000;
+/** The server is killed if it is still running this long after its start (boot, warm-up, run, settling). */
+const LIFETIME_MS = DURATION_S * 1000 + 10 * 60_000;
 const USER = { username: 'demo', password: 'demo-password' };
 
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
@@ -68,30 +67,20 @@ const describeResources = (sample: ServerSample) =>
   [...resourceCounts(sample)].sort(([a], [b]) => a.localeCompare(b)).map(([name, count]) => `${name} ${count}`).join(', ');
 
 async function main(): Promise<number> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'acimd-soak-'));
   const adminUrl = process.env.DATABASE_URL;
   let scratch: ScratchDatabase | undefined;
   let host: DocumentHost | undefined;
   let server: SoakServer | undefined;
   try {
     scratch = adminUrl ? await createScratchDatabase(adminUrl) : undefined;
-    const [asPort, backendPort, mcpPort] = [await freePort(), await freePort(), await freePort()];
-    const as = `http://127.0.0.1:${asPort}`;
-    const backendUrl = `http://127.0.0.1:${backendPort}`;
-    const mcp = `http://127.0.0.1:${mcpPort}`;
     // Rate limits stay on (their shared counters are part of every request's path) but far above this load.
     const generous = { limit: 1_000_000_000, window_seconds: 60 };
     const env: Record<string, string> = {
-      MODE: 'development',
       LOG_LEVEL: 'warn',
-      DATA_DIR: dataDir,
-      AS_PORT: String(asPort),
-      BACKEND_PORT: String(backendPort),
-      MCP_PORT: String(mcpPort),
-      AS_ISSUER: as,
-      BACKEND_PUBLIC_URL: backendUrl,
-      MCP_PUBLIC_URL: mcp,
-      RATE_LIMITS: JSON.stringify(Object.fromEntries(['login:ip', 'login:account', 'registration:ip', 'token:ip', 'token:client', 'installs:ip', 'challenges:ip'].map((name) => [name, generous]))),
+      RATE_LIMITS: JSON.stringify(Object.fromEntries(Object.keys(RATE_LIMIT_DEFAULTS).map((name) => [name, generous]))),
+      // Every worker signs in as the demo user and files a ticket per round: a few thousand in five minutes,
+      // past the default cap of 1000 tickets per user (which then refuses create_ticket, as it should).
+      MCP_MAX_TICKETS_PER_USER: '1000000',
       ...(scratch ? { DATABASE_URL: scratch.url } : {}),
     };
     host = await DocumentHost.start();
@@ -113,7 +102,10 @@ async function main(): Promise<number> {
     });
 
     const booted = Date.now();
-    server = await startSoakServer(env, [as, backendUrl, mcp]);
+    server = await startSoakServer(env, LIFETIME_MS);
+    const { url, dataDir } = server.service;
+    const backendUrl = url['client-backend']!;
+    const mcp = url['mcp-resource']!;
     process.stdout.write(`soak: server ready in ${((Date.now() - booted) / 1000).toFixed(1)} s (database ${scratch ? 'postgres (scratch)' : 'pglite'}); ${CONCURRENCY} workers (${publicWorkers} public CIMD clients) for ${DURATION_S} s\n`);
     const context: FlowContext = { discovered: await discover(`${mcp}/mcp`), mcpUrl: `${mcp}/mcp`, backendUrl, dataDir, user: USER };
     const round = (worker: number) =>
@@ -194,17 +186,15 @@ async function main(): Promise<number> {
     if (measuredRounds === 0) failures.push('no round completed in the measured window');
     if (failures.length > 0) process.stdout.write(`server log (warnings and errors):\n${server.logged().join('\n')}\n`);
     const stopping = Date.now();
-    await server.process.stop();
-    const exitCode = server.process.child.exitCode;
-    if (exitCode !== 0) failures.push(`the server did not shut down cleanly on SIGTERM (exit ${exitCode ?? server.process.child.signalCode})`);
+    const exited = await server.service.stop();
+    if (exited.code !== 0) failures.push(`the server did not shut down cleanly on SIGTERM (exit ${exited.code ?? exited.signal})`);
     process.stdout.write(`server stopped on SIGTERM in ${((Date.now() - stopping) / 1000).toFixed(1)} s\n`);
     process.stdout.write(failures.length === 0 ? 'soak passed\n' : `soak FAILED: ${failures.join('; ')}\n`);
     return failures.length === 0 ? 0 : 1;
   } finally {
-    await server?.process.stop();
+    await server?.service.stop();
     await host?.stop();
     await scratch?.drop();
-    rmSync(dataDir, { recursive: true, force: true });
   }
 }
 

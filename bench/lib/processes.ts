@@ -13,22 +13,11 @@ export interface Started {
   stop(): Promise<void>;
 }
 
-export interface StartOptions {
-  /** Flags for node itself, before the script (e.g. --expose-gc, --import). */
-  readonly nodeArgs?: readonly string[];
-  /** Opens an IPC channel to the child (child.send / process.send). */
-  readonly ipc?: boolean;
-}
-
 /** Starts a Node script, pinned to one core when possible, with its output kept for error reports. */
-export function startNode(script: string, args: string[], env: Record<string, string>, core?: number, options: StartOptions = {}): Started {
-  const node = [...(options.nodeArgs ?? []), script, ...args];
+export function startNode(script: string, args: string[], env: Record<string, string>, core?: number): Started {
   const command = canPin && core !== undefined ? 'taskset' : process.execPath;
-  const argv = canPin && core !== undefined ? ['-c', String(core), process.execPath, ...node] : node;
-  const child = spawn(command, argv, {
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
-    stdio: options.ipc ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
-  });
+  const argv = canPin && core !== undefined ? ['-c', String(core), process.execPath, script, ...args] : [script, ...args];
+  const child = spawn(command, argv, { env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const keep = (chunk: Buffer) => {
     output = (output + chunk.toString()).slice(-8000);
