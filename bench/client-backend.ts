@@ -2,16 +2,21 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { LoadResult } from './client-backend/load-loop.js';
+import { QUICK } from './lib/bench-env.js';
+import { createScratchDatabase } from './lib/scratch-database.js';
+import { printTable, type Row } from './lib/table.js';
 
 /**
  * `npm run bench:client-backend`: install registrations per second on the android-key path, and
  * client.json requests per second next to a bare NestJS hello endpoint measured in the same run.
  * The server and the load generator are separate processes, pinned to different cores with taskset
- * when it is available. Loopback only; bounded (BENCH_REGISTRATIONS, BENCH_SECONDS).
+ * when it is available. Loopback only; bounded (BENCH_REGISTRATIONS, BENCH_SECONDS; BENCH_QUICK=1 shortens
+ * both). With DATABASE_URL set, the backend works in a scratch database on that server, dropped at the end.
  */
-const REGISTRATIONS = Number(process.env.BENCH_REGISTRATIONS ?? 1500);
+const REGISTRATIONS = Number(process.env.BENCH_REGISTRATIONS ?? (QUICK ? 200 : 1500));
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
-const DOCUMENT_SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const DOCUMENT_SECONDS = Number(process.env.BENCH_SECONDS ?? (QUICK ? 1 : 5));
+const CEILING_SECONDS = QUICK ? '1' : '3';
 const script = (name: string) => fileURLToPath(new URL(`./client-backend/${name}.js`, import.meta.url));
 const pinning = spawnSync('taskset', ['-c', '0', 'true']).status === 0;
 
@@ -34,7 +39,8 @@ function firstLine(child: ChildProcess, timeoutMs: number): Promise<string> {
 const rate = (result: LoadResult) => `${Math.round(result.perSecond)}/s`;
 const latency = (result: LoadResult) => `p50 ${result.p50Ms.toFixed(1)} ms, p99 ${result.p99Ms.toFixed(1)} ms`;
 
-const server = start('server', 0);
+const scratch = process.env.DATABASE_URL ? await createScratchDatabase(process.env.DATABASE_URL) : undefined;
+const server = start('server', 0, scratch ? { BENCH_SERVER_DATABASE_URL: scratch.url } : {});
 const stopServer = () =>
   new Promise<void>((resolve) => {
     if (server.exitCode !== null || server.signalCode !== null) return resolve();
@@ -52,32 +58,46 @@ try {
     rounds: Array<{ documents: LoadResult; hello: LoadResult }>;
   };
   await stopServer();
-  const ceiling = JSON.parse(await firstLine(start('library-ceiling', 0), 120_000)) as { perSecond: number; msEach: number };
+  const ceiling = JSON.parse(await firstLine(start('library-ceiling', 0, { BENCH_CEILING_SECONDS: CEILING_SECONDS }), 120_000)) as { perSecond: number; msEach: number };
   const best = (pick: (round: { documents: LoadResult; hello: LoadResult }) => LoadResult) =>
     results.rounds.map(pick).reduce((a, b) => (a.perSecond >= b.perSecond ? a : b));
   const documents = best((round) => round.documents);
   const hello = best((round) => round.hello);
   const created = results.registered.statuses[201] ?? 0;
-  const rows = [
-    ['what', 'figure', 'baseline (same run)', 'ratio'],
-    [`install registrations, android-key (${created}/${results.registered.requests} created, c=${CONCURRENCY})`, rate(results.registered), 'goal 500/s', (results.registered.perSecond / 500).toFixed(2)],
-    ['  latency', latency(results.registered), '', ''],
-    [
-      '  ceiling: @simplewebauthn/server verifyRegistrationResponse alone (1 core, no HTTP/DB/policy)',
-      `${Math.round(ceiling.perSecond)}/s (${ceiling.msEach.toFixed(2)} ms each)`,
-      'goal 500/s',
-      (ceiling.perSecond / 500).toFixed(2),
-    ],
-    [`attestation challenges (c=${CONCURRENCY})`, rate(results.challenges), '', ''],
-    [`GET /<install-id>/client.json (c=${CONCURRENCY * 2}, best of ${results.rounds.length} x ${DOCUMENT_SECONDS}s)`, rate(documents), `bare NestJS hello ${rate(hello)}`, (documents.perSecond / hello.perSecond).toFixed(2)],
-    ['  latency', latency(documents), latency(hello), ''],
+  const ratio = (value: number, base: number) => `${(value / base).toFixed(2)}x`;
+  const rows: Row[] = [
+    {
+      what: `install registrations, android-key (${created}/${results.registered.requests} created, c=${CONCURRENCY})`,
+      figure: rate(results.registered),
+      baseline: '',
+      ratio: ratio(results.registered.perSecond, 500),
+      goal: '500/s',
+    },
+    { what: '  latency', figure: latency(results.registered), baseline: '', ratio: '' },
+    {
+      what: '  ceiling: @simplewebauthn/server verifyRegistrationResponse alone (1 core, no HTTP/DB/policy)',
+      figure: `${Math.round(ceiling.perSecond)}/s (${ceiling.msEach.toFixed(2)} ms each)`,
+      baseline: '',
+      ratio: ratio(ceiling.perSecond, 500),
+      goal: '500/s',
+    },
+    { what: `attestation challenges (c=${CONCURRENCY})`, figure: rate(results.challenges), baseline: '', ratio: '' },
+    {
+      what: `GET /<install-id>/client.json (c=${CONCURRENCY * 2}, best of ${results.rounds.length} x ${DOCUMENT_SECONDS}s)`,
+      figure: rate(documents),
+      baseline: `bare NestJS hello ${rate(hello)}`,
+      ratio: ratio(documents.perSecond, hello.perSecond),
+    },
+    { what: '  latency', figure: latency(documents), baseline: latency(hello), ratio: '' },
   ];
-  const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
-  console.log(`client backend benchmark: database ${urls.database}, ${pinning ? 'server on core 0, load generator on core 1' : 'taskset unavailable: processes not pinned'}`);
-  for (const row of rows) console.log(row.map((cell, column) => cell.padEnd(widths[column])).join(' | '));
+  printTable(
+    `client backend benchmark: database ${urls.database}, ${pinning ? 'server on core 0, load generator on core 1' : 'taskset unavailable: processes not pinned'}`,
+    rows,
+  );
   console.log(`(attestations built beforehand by the load generator in ${results.buildSeconds.toFixed(1)} s; not timed)`);
   const failures = Object.entries(results.registered.statuses).filter(([status]) => status !== '201');
   if (failures.length > 0) console.log(`registration statuses other than 201: ${JSON.stringify(Object.fromEntries(failures))}`);
 } finally {
   await stopServer();
+  await scratch?.drop();
 }

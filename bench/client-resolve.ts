@@ -1,7 +1,5 @@
 import 'reflect-metadata';
-import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
-import pg from 'pg';
 import type { AddressInfo } from 'node:net';
 import { ClientUsageRecorder } from '../src/authorization-server/clients/client-usage.recorder.js';
 import { ClientsRepository } from '../src/authorization-server/clients/clients.repository.js';
@@ -16,15 +14,20 @@ import { AppLogger } from '../src/common/logging/app-logger.js';
 import { loadConfig } from '../src/config/app-config.js';
 import type { CimdConfig } from '../src/config/sections/cimd.js';
 import { createPglite, openDatabase } from '../src/persistence/database.js';
+import { QUICK } from './lib/bench-env.js';
+import { createScratchDatabase } from './lib/scratch-database.js';
+import { printTable } from './lib/table.js';
 
 /**
  * Cost of ClientResolver.resolve() on the paths the token endpoint takes: an in-process hit, a
  * shared-cache hit (one indexed read), and a fetch of a no-store document from a loopback host.
- * Loopback only, bounded in count and time; embedded database unless DATABASE_URL is set.
+ * Loopback only, bounded in count and time (BENCH_QUICK=1: a tenth of the counts); embedded database
+ * unless DATABASE_URL is set, and then a scratch database on that server, dropped at the end.
  */
-const HIT_COUNT = 20_000;
-const DB_COUNT = 2_000;
-const FETCH_COUNT = 200;
+const SCALE = QUICK ? 0.1 : 1;
+const HIT_COUNT = 20_000 * SCALE;
+const DB_COUNT = 2_000 * SCALE;
+const FETCH_COUNT = 200 * SCALE;
 
 async function timed(count: number, run: () => Promise<unknown>): Promise<number> {
   const started = process.hrtime.bigint();
@@ -34,22 +37,9 @@ async function timed(count: number, run: () => Promise<unknown>): Promise<number
 
 async function main(): Promise<void> {
   const base = loadConfig({ LOG_LEVEL: 'error' });
-  const adminUrl = process.env.DATABASE_URL;
   // On PostgreSQL the benchmark works in a database of its own, dropped at the end.
-  const scratch = adminUrl ? `acimd_bench_${Math.floor(Date.now() / 1000)}_${randomBytes(4).toString('hex')}` : undefined;
-  const admin = async (sql: string) => {
-    const client = new pg.Client({ connectionString: adminUrl });
-    await client.connect();
-    await client.query(sql);
-    await client.end();
-  };
-  let url: string | undefined;
-  if (scratch) {
-    await admin(`CREATE DATABASE "${scratch}"`);
-    const parsed = new URL(adminUrl!);
-    parsed.pathname = `/${scratch}`;
-    url = parsed.toString();
-  }
+  const scratch = process.env.DATABASE_URL ? await createScratchDatabase(process.env.DATABASE_URL) : undefined;
+  const url = scratch?.url;
   const pglite = url ? undefined : await createPglite();
   const database = await openDatabase({ ...base.database, url, dataDir: '' }, { pglite });
   const logger = new AppLogger('error', 'bench', () => undefined);
@@ -85,15 +75,19 @@ async function main(): Promise<void> {
   let n = 0;
   rows.push(['resolve, fetch no-store document (us/op)', await timed(FETCH_COUNT, () => withMemory.resolve(`${origin}/nostore/${(n += 1)}/client.json`)), 'plain fetch() GET', rawFetch]);
 
-  console.log(`client resolution benchmark (${database.kind})`);
-  console.log(['what', 'figure', 'baseline', 'baseline figure', 'ratio'].join(' | '));
-  for (const [what, figure, baseline, baselineFigure] of rows) {
-    console.log([what, figure.toFixed(1), baseline, baselineFigure.toFixed(1), (figure / baselineFigure).toFixed(1)].join(' | '));
-  }
+  printTable(
+    `client resolution benchmark (${database.kind})`,
+    rows.map(([what, figure, baseline, baselineFigure]) => ({
+      what,
+      figure: figure.toFixed(1),
+      baseline: `${baseline} ${baselineFigure.toFixed(1)}`,
+      ratio: `${(figure / baselineFigure).toFixed(1)}x`,
+    })),
+  );
   server.close();
   await database.close();
   await pglite?.close();
-  if (scratch) await admin(`DROP DATABASE IF EXISTS "${scratch}" WITH (FORCE)`);
+  await scratch?.drop();
 }
 
 await main();

@@ -13,21 +13,26 @@ import { SystemClock } from '../src/common/clock/clock.js';
 import { AppLogger } from '../src/common/logging/app-logger.js';
 import { loadConfig } from '../src/config/app-config.js';
 import { createPglite, openDatabase } from '../src/persistence/database.js';
+import { QUICK } from './lib/bench-env.js';
+import { createScratchDatabase } from './lib/scratch-database.js';
+import { printTable } from './lib/table.js';
 import { BENCH_PRINCIPAL, McpUnguardedBenchModule } from './mcp-unguarded.module.js';
 
 /**
  * Authenticated MCP tool calls per second (Origin check, bearer token verified against the AS JWKS,
  * per-tool scope check) against the same tool call with the guards left out, measured in the same run
  * on loopback. The server runs here; the load comes from a separate process, each pinned to its own
- * core when taskset exists. Bounded: a fixed number of fixed-length rounds at a fixed concurrency.
+ * core when taskset exists. Bounded: a fixed number of fixed-length rounds at a fixed concurrency
+ * (BENCH_QUICK=1: fewer, shorter rounds). With DATABASE_URL set, it works in a scratch database on that
+ * server, dropped at the end.
  */
 const CONCURRENCY = 8;
-const ROUND_MS = 2000;
-const ROUNDS = 7;
-const WARMUP_MS = 1500;
+const ROUND_MS = QUICK ? 1000 : 2000;
+const ROUNDS = QUICK ? 3 : 7;
+const WARMUP_MS = QUICK ? 500 : 1500;
 const GOAL = 0.85;
 /** Fresh tokens per round of the no-cache variant: more than the calls one round can make here. */
-const TOKENS_PER_ROUND = 5000;
+const TOKENS_PER_ROUND = QUICK ? 2500 : 5000;
 
 const hasTaskset = spawnSync('taskset', ['-V']).status === 0 && availableParallelism() >= 2;
 const generatorScript = fileURLToPath(new URL('./mcp-load-generator.js', import.meta.url));
@@ -87,6 +92,15 @@ const VARIANTS: readonly Variant[] = ['guarded', 'fresh', 'unguarded'];
 const scratch = mkdtempSync(join(tmpdir(), 'acimd-bench-'));
 
 async function main(): Promise<void> {
+  const scratchDatabase = process.env.DATABASE_URL ? await createScratchDatabase(process.env.DATABASE_URL) : undefined;
+  try {
+    await measure(scratchDatabase?.url);
+  } finally {
+    await scratchDatabase?.drop();
+  }
+}
+
+async function measure(databaseUrl: string | undefined): Promise<void> {
   if (hasTaskset) spawnSync('taskset', ['-cp', '0', String(process.pid)], { stdio: 'ignore' });
   const listeners = { 'authorization-server': await openListener({ port: 0, host: '127.0.0.1' }), 'mcp-resource': await openListener({ port: 0, host: '127.0.0.1' }) };
   const as = `http://127.0.0.1:${listeners['authorization-server'].port}`;
@@ -100,7 +114,7 @@ async function main(): Promise<void> {
     AS_PORT: String(listeners['authorization-server'].port),
     MCP_PUBLIC_URL: mcp,
     MCP_PORT: String(listeners['mcp-resource'].port),
-    DATABASE_URL: process.env.DATABASE_URL,
+    DATABASE_URL: databaseUrl,
   });
   const pglite = config.database.url ? undefined : await createPglite();
   const database = await openDatabase(config.database, { pglite });
@@ -174,13 +188,17 @@ async function main(): Promise<void> {
       row(`calls/s, a new token every call${exhausted ? ' (ran out)' : ''}`, rate, 'fresh'),
       row('p50 latency ms, a new token every call', p50, 'fresh'),
     ];
-    const line = (cells: string[]) => `| ${cells.map((cell, i) => (i === 0 ? cell.padEnd(46) : cell.padStart(14))).join(' | ')} |\n`;
-    process.stdout.write(line(['what (median of rounds)', 'with guard', 'without guard', 'ratio']));
-    process.stdout.write(line(['-'.repeat(46), '-'.repeat(14), '-'.repeat(14), '-'.repeat(14)]));
-    for (const [what, withGuard, withoutGuard, ratio] of rows) {
-      process.stdout.write(line([what, withGuard.toFixed(1), withoutGuard.toFixed(1), `${ratio.toFixed(3)}x`]));
-    }
     const throughputRatio = rows[0][3];
+    printTable(
+      `mcp-resource: get_ticket over Streamable HTTP (median of ${ROUNDS} rounds), database ${config.database.url ? 'postgres' : 'pglite'}`,
+      rows.map(([what, withGuard, withoutGuard, ratio], index) => ({
+        what,
+        figure: `${withGuard.toFixed(1)} with guard`,
+        baseline: `${withoutGuard.toFixed(1)} without guard`,
+        ratio: `${ratio.toFixed(3)}x`,
+        goal: index === 0 ? `>= ${GOAL}x` : '',
+      })),
+    );
     process.stdout.write(`goal: authenticated throughput >= ${GOAL}x the unguarded one: ${throughputRatio >= GOAL ? 'met' : 'NOT met'}\n`);
   } finally {
     rmSync(scratch, { recursive: true, force: true });

@@ -26,9 +26,9 @@ class HelloController {
 class HelloModule {}
 
 /**
- * The benchmark's server process: the client backend role (embedded PGlite in memory, or BENCH_DATABASE_URL)
- * and a bare NestJS hello app, both on loopback. Prints their URLs as one JSON line, then serves
- * until SIGTERM. Request logs are formatted as in production but not written out.
+ * The benchmark's server process: the client backend role (embedded PGlite in memory, or the scratch
+ * database BENCH_SERVER_DATABASE_URL the parent created) and a bare NestJS hello app, both on loopback.
+ * Prints their URLs as one JSON line, then serves until SIGTERM. Request logs are formatted as in production but not written out.
  */
 const dataDir = mkdtempSync(join(tmpdir(), 'acimd-bench-'));
 const listener = await openListener({ port: 0, host: '127.0.0.1' });
@@ -41,7 +41,7 @@ const config = loadConfig({
   BACKEND_PUBLIC_URL: backendUrl,
   RATE_LIMITS: JSON.stringify({ 'installs:ip': false, 'challenges:ip': false }),
 });
-const databaseUrl = process.env.BENCH_DATABASE_URL;
+const databaseUrl = process.env.BENCH_SERVER_DATABASE_URL;
 const database = databaseUrl
   ? await openDatabase({ ...config.database, url: databaseUrl })
   : await openDatabase({ ...config.database, dataDir: '' }, { pglite: await createPglite() });

@@ -1,3 +1,5 @@
+import { appendFileSync } from 'node:fs';
+
 export interface Row {
   readonly what: string;
   readonly figure: string;
@@ -6,8 +8,19 @@ export interface Row {
   readonly goal?: string;
 }
 
-/** Prints one benchmark table (what, figure, the baseline measured in the same run, ratio, goal). */
+/** One row as `npm run bench` collects it: the table it came from, then the row's cells. */
+export interface SummaryLine extends Row {
+  readonly table: string;
+}
+
+/**
+ * Prints one benchmark table (what, figure, the baseline measured in the same run, ratio, goal). With
+ * BENCH_SUMMARY_FILE set, also appends each row to that file as one JSON line (how bench/run-all.ts
+ * collects every script's figures).
+ */
 export function printTable(title: string, rows: readonly Row[]): void {
+  const summaryFile = process.env.BENCH_SUMMARY_FILE;
+  if (summaryFile) appendFileSync(summaryFile, rows.map((row) => `${JSON.stringify({ table: title, ...row } satisfies SummaryLine)}\n`).join(''));
   const header: Row = { what: 'what', figure: 'figure', baseline: 'baseline (same run)', ratio: 'ratio', goal: 'goal' };
   const all = [header, ...rows];
   const width = (key: keyof Row) => Math.max(...all.map((row) => (row[key] ?? '').length));

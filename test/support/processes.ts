@@ -1,7 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { basename, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const ABOVE_SUPPORT = fileURLToPath(new URL('../../', import.meta.url));
+/** The repository root, whether this file runs as test/support/processes.ts or compiled in dist/ (bench/soak.ts). */
+export const ROOT = basename(ABOVE_SUPPORT) === 'dist' ? dirname(ABOVE_SUPPORT) : ABOVE_SUPPORT;
 
 /** A port that was free a moment ago on 127.0.0.1 (for child processes that need a fixed port). */
 export { freePort } from '../../bench/lib/processes.js';
@@ -24,14 +27,18 @@ export interface RunOptions {
   /** Written to the process's stdin, which is then closed. */
   readonly input?: string;
   readonly timeoutMs?: number;
+  /** Flags for node itself, before the script (e.g. --expose-gc, --import <module>). */
+  readonly nodeArgs?: readonly string[];
+  /** Opens an IPC channel to the child (child.send, process.send in the child). */
+  readonly ipc?: boolean;
 }
 
 /** Runs a built script (path relative to the repository root) with a bounded lifetime. */
 export function runNode(script: string, env: Record<string, string | undefined>, options: RunOptions = {}): RunningProcess {
-  const child = spawn(process.execPath, [script, ...(options.args ?? [])], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), script, ...(options.args ?? [])], {
     cwd: ROOT,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
-    stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+    stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe', ...(options.ipc ? (['ipc'] as const) : [])],
   });
   if (options.input !== undefined) child.stdin!.end(options.input);
   let stdout = '';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadOrCreateDevelopmentCa } from '../../src/client-backend/attestation/trust/development-ca.js';
 import type { Role } from '../../src/config/sections/server.js';
-import { freePort, runNode, waitForHttp, type Exited, type RunningProcess } from './processes.js';
+import { freePort, runNode, waitForHttp, type Exited, type RunOptions, type RunningProcess } from './processes.js';
 import { baseTestEnv, PREFIX } from './test-system.js';
 
 export const MAIN = 'dist/src/main.js';
@@ -27,6 +27,8 @@ export interface ServiceOptions {
   readonly lifetimeMs?: number;
   /** How long every role may take to become ready (30 s by default). */
   readonly readyTimeoutMs?: number;
+  /** How node runs main.js: flags before the script, an IPC channel (the soak's probe uses both). */
+  readonly node?: Pick<RunOptions, 'nodeArgs' | 'ipc'>;
 }
 
 /** Runs a built command (users:create and the like) against the same configuration as the service. */
@@ -51,7 +53,7 @@ export async function startService(options: ServiceOptions): Promise<ServiceProc
     env[PREFIX[role].url] = url[role]!;
   }
   Object.assign(env, options.env);
-  const running = runNode(MAIN, env, { timeoutMs: options.lifetimeMs ?? 120_000 });
+  const running = runNode(MAIN, env, { ...options.node, timeoutMs: options.lifetimeMs ?? 120_000 });
   let exit: Exited | undefined;
   void running.exited.then((result) => (exit = result));
   const stop = async (boundMs = 10_000): Promise<Exited> => {
