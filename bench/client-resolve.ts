@@ -1,7 +1,5 @@
 import 'reflect-metadata';
-import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
-import pg from 'pg';
 import type { AddressInfo } from 'node:net';
 import { ClientUsageRecorder } from '../src/authorization-server/clients/client-usage.recorder.js';
 import { ClientsRepository } from '../src/authorization-server/clients/clients.repository.js';
@@ -16,6 +14,7 @@ import { AppLogger } from '../src/common/logging/app-logger.js';
 import { loadConfig } from '../src/config/app-config.js';
 import type { CimdConfig } from '../src/config/sections/cimd.js';
 import { createPglite, openDatabase } from '../src/persistence/database.js';
+import { createScratchDatabase } from './lib/scratch-database.js';
 
 /**
  * Cost of ClientResolver.resolve() on the paths the token endpoint takes: an in-process hit, a
@@ -34,22 +33,9 @@ async function timed(count: number, run: () => Promise<unknown>): Promise<number
 
 async function main(): Promise<void> {
   const base = loadConfig({ LOG_LEVEL: 'error' });
-  const adminUrl = process.env.DATABASE_URL;
   // On PostgreSQL the benchmark works in a database of its own, dropped at the end.
-  const scratch = adminUrl ? `acimd_bench_${Math.floor(Date.now() / 1000)}_${randomBytes(4).toString('hex')}` : undefined;
-  const admin = async (sql: string) => {
-    const client = new pg.Client({ connectionString: adminUrl });
-    await client.connect();
-    await client.query(sql);
-    await client.end();
-  };
-  let url: string | undefined;
-  if (scratch) {
-    await admin(`CREATE DATABASE "${scratch}"`);
-    const parsed = new URL(adminUrl!);
-    parsed.pathname = `/${scratch}`;
-    url = parsed.toString();
-  }
+  const scratch = process.env.DATABASE_URL ? await createScratchDatabase(process.env.DATABASE_URL) : undefined;
+  const url = scratch?.url;
   const pglite = url ? undefined : await createPglite();
   const database = await openDatabase({ ...base.database, url, dataDir: '' }, { pglite });
   const logger = new AppLogger('error', 'bench', () => undefined);
@@ -93,7 +79,7 @@ async function main(): Promise<void> {
   server.close();
   await database.close();
   await pglite?.close();
-  if (scratch) await admin(`DROP DATABASE IF EXISTS "${scratch}" WITH (FORCE)`);
+  await scratch?.drop();
 }
 
 await main();
