@@ -4,6 +4,7 @@ import { Clock } from '../../common/clock/clock.js';
 import { AS_CONFIG, OAUTH_CONFIG } from '../../config/config.tokens.js';
 import type { AuthorizationServerConfig } from '../../config/sections/authorization-server.js';
 import type { OAuthConfig } from '../../config/sections/oauth.js';
+import type { RateLimitName } from '../../config/sections/rate-limits.js';
 import { ClientResolutionError, ClientResolver, type Client } from '../clients/client.js';
 import {
   AssertionRejected,
@@ -43,7 +44,8 @@ export class PrivateKeyJwtVerifier {
     @Inject(OAUTH_CONFIG) private readonly config: OAuthConfig,
   ) {}
 
-  async verify(assertion: string, bodyClientId: string | undefined): Promise<Client> {
+  /** The client the assertion authenticates; with `rateLimit`, the request is counted against that per-client limit once its jti proved fresh. */
+  async verify(assertion: string, bodyClientId: string | undefined, rateLimit?: RateLimitName): Promise<Client> {
     if (assertion.length > this.config.assertionMaxBytes) throw new ClientAuthenticationFailed('assertion is too large');
     let header: JWTHeaderParameters;
     let unverified: JWTPayload;
@@ -87,7 +89,8 @@ export class PrivateKeyJwtVerifier {
     }
     // OIDC Core section 9 / RFC 7523 section 3 item 7: one use per jti, across all replicas, until exp.
     const keepUntil = new Date((identity.exp + this.config.clockSkewSeconds) * 1000);
-    if (!(await this.replay.consume(client.clientId, identity.jti, keepUntil, this.clock.now()))) {
+    const counted = rateLimit ? [{ rule: rateLimit, key: client.clientId }] : [];
+    if (!(await this.replay.consume(client.clientId, identity.jti, keepUntil, this.clock.now(), counted))) {
       throw new ClientAuthenticationFailed('assertion jti was already used');
     }
     return client;
