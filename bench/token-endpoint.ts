@@ -33,7 +33,7 @@ const started: Started[] = [];
 async function startServer(name: string, env: Record<string, string>): Promise<ServerReady> {
   const server = startNode(script(name), [], { ...env, BENCH_SERVER_PLAN: JSON.stringify(serverPlan) }, 0);
   started.push(server);
-  return JSON.parse(await firstLine(server, 120_000, (line) => line.startsWith('{"url":'))) as ServerReady;
+  return JSON.parse(await firstLine(server, 120_000, (line) => line.startsWith('{"pid":'))) as ServerReady;
 }
 
 try {
@@ -84,6 +84,14 @@ try {
       ratio: ratio(p99, figure(theirs, (run) => run.p99Ms)),
       goal: cc ? `<= ${P99_GOAL_MS} ms: ${p99 <= P99_GOAL_MS ? 'met' : 'NOT met'}` : '',
     });
+    const share = (runs: LoadRun[]) => (runs.every((run) => run.serverCpuShare !== undefined) ? median(runs.map((run) => run.serverCpuShare!)) : undefined);
+    const [ourShare, theirShare] = [share(mine), share(theirs)];
+    if (ourShare !== undefined && theirShare !== undefined) {
+      notes.push(
+        `${grant}: server process busy ${(ourShare * 100).toFixed(0)}% of its core (ours; PostgreSQL's own CPU not included) vs ${(theirShare * 100).toFixed(0)}% (oidc-provider); ` +
+          `CPU per token ${((ourShare * 1000) / figure(mine, (run) => run.perSecond)).toFixed(2)} ms vs ${((theirShare * 1000) / figure(theirs, (run) => run.perSecond)).toFixed(2)} ms`,
+      );
+    }
     for (const [name, runs] of [[OURS, mine], [BASELINE, theirs]] as const) {
       const errors = runs.reduce((sum, run) => sum + run.errors, 0);
       const late = runs.reduce((sum, run) => sum + run.signedInWindow, 0);

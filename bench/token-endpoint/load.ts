@@ -1,4 +1,5 @@
 import { createPrivateKey, randomBytes, sign, type JsonWebKey } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { runLoad, type LoadResult } from '../lib/http-load.js';
 import { BENCH_CLIENT_ID, BENCH_RESOURCE, BENCH_SCOPE, readJsonEnv } from './plan.js';
 
@@ -12,6 +13,8 @@ export const GRANTS: readonly GrantName[] = ['client_credentials', 'refresh_toke
 
 export interface LoadTarget {
   readonly name: string;
+  /** The server's process, whose CPU time is read from /proc around each window. */
+  readonly pid: number;
   readonly url: string;
   readonly issuer: string;
   readonly refreshTokens: readonly string[];
@@ -27,6 +30,8 @@ export interface LoadPlan {
 }
 
 export interface LoadRun extends LoadResult {
+  /** CPU time of the server process (not its database) per second of the window, including warm-up; undefined without /proc. */
+  readonly serverCpuShare?: number;
   /** Assertions signed beforehand ran out and the rest were signed inside the timed window. */
   readonly signedInWindow: number;
 }
@@ -66,6 +71,16 @@ class AssertionSupply {
   }
 }
 
+/** User + system CPU seconds of a process so far (Linux /proc; clock ticks of 10 ms). */
+function cpuSeconds(pid: number): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
 const refreshChains = new Map<string, { current: string[]; spare: string[] }>();
 for (const target of plan.targets) {
   refreshChains.set(target.name, { current: target.refreshTokens.slice(0, plan.concurrency), spare: target.refreshTokens.slice(plan.concurrency) });
@@ -83,6 +98,8 @@ async function measure(target: LoadTarget, grant: GrantName, durationMs: number)
     if (grant === 'refresh_token') fields.refresh_token = chains.current[worker];
     return new URLSearchParams(fields).toString();
   };
+  const cpuBefore = cpuSeconds(target.pid);
+  const started = Date.now();
   const result = await runLoad({
     target: target.url,
     concurrency: plan.concurrency,
@@ -103,8 +120,10 @@ async function measure(target: LoadTarget, grant: GrantName, durationMs: number)
       return typeof answer.access_token === 'string' && answer.access_token.split('.').length === 3;
     },
   });
+  const cpuAfter = cpuSeconds(target.pid);
+  const serverCpuShare = cpuBefore !== undefined && cpuAfter !== undefined ? (cpuAfter - cpuBefore) / ((Date.now() - started) / 1000) : undefined;
   bestRate.set(id, Math.max(bestRate.get(id) ?? 0, result.perSecond));
-  return { ...result, signedInWindow: supply.signedInWindow };
+  return { ...result, signedInWindow: supply.signedInWindow, serverCpuShare };
 }
 
 const report: LoadReport = {};

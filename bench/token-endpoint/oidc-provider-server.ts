@@ -126,6 +126,6 @@ for (let i = 0; i < plan.refreshTokens; i += 1) {
   seeded.push(await token.save());
 }
 
-const ready: ServerReady = { url: issuer, issuer, database: 'an in-memory Map', refreshTokens: seeded };
+const ready: ServerReady = { pid: process.pid, url: issuer, issuer, database: 'an in-memory Map', refreshTokens: seeded };
 process.stdout.write(`${JSON.stringify(ready)}\n`);
 process.once('SIGTERM', () => server.close(() => process.exit(0)));

@@ -14,6 +14,7 @@ export interface ServerPlan {
 
 /** The first line a server process prints once it is listening and seeded. */
 export interface ServerReady {
+  readonly pid: number;
   readonly url: string;
   readonly issuer: string;
   readonly database: string;

@@ -77,7 +77,7 @@ await database.dataSource.transaction(async (manager) => {
   }
 });
 
-const ready: ServerReady = { url: issuer, issuer, database: database.kind, refreshTokens: seeded };
+const ready: ServerReady = { pid: process.pid, url: issuer, issuer, database: database.kind, refreshTokens: seeded };
 process.stdout.write(`${JSON.stringify(ready)}\n`);
 
 process.once('SIGTERM', () => {
