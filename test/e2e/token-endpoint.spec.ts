@@ -167,13 +167,18 @@ describe('token endpoint', () => {
       await expectError(await tokenRequest(fixture.as, { grant_type: 'refresh_token', refresh_token: winner.refresh_token, client_id: publicId }), 400, 'invalid_grant');
     });
 
-    it('refuses a wider scope with invalid_scope and a refresh token of another client with invalid_grant', async () => {
+    it('refuses a wider scope, another resource or another client without using up the refresh token', async () => {
       const flow = await codeFor(publicId, redirect, 'mcp:tickets:read');
       const first = await body(await tokenRequest(fixture.as, { grant_type: 'authorization_code', code: flow.code, client_id: publicId, code_verifier: flow.verifier }));
       await expectError(
         await tokenRequest(fixture.as, { grant_type: 'refresh_token', refresh_token: first.refresh_token, client_id: publicId, scope: 'mcp:tickets:read mcp:tickets:write' }),
         400,
         'invalid_scope',
+      );
+      await expectError(
+        await tokenRequest(fixture.as, { grant_type: 'refresh_token', refresh_token: first.refresh_token, client_id: publicId, resource: 'https://elsewhere.example/mcp' }),
+        400,
+        'invalid_target',
       );
       await expectError(await tokenRequest(fixture.as, { grant_type: 'refresh_token', refresh_token: first.refresh_token, client_id: otherPublicId }), 400, 'invalid_grant');
       const still = await tokenRequest(fixture.as, { grant_type: 'refresh_token', refresh_token: first.refresh_token, client_id: publicId });
