@@ -88,7 +88,7 @@ try {
     const [ourShare, theirShare] = [share(mine), share(theirs)];
     if (ourShare !== undefined && theirShare !== undefined) {
       notes.push(
-        `${grant}: server process busy ${(ourShare * 100).toFixed(0)}% of its core (ours; PostgreSQL's own CPU not included) vs ${(theirShare * 100).toFixed(0)}% (oidc-provider); ` +
+        `${grant}: server process busy ${(ourShare * 100).toFixed(0)}% of its core (ours; ${ours.database === 'postgres' ? "PostgreSQL's own CPU not included" : 'PGlite runs inside it'}) vs ${(theirShare * 100).toFixed(0)}% (oidc-provider); ` +
           `CPU per token ${((ourShare * 1000) / figure(mine, (run) => run.perSecond)).toFixed(2)} ms vs ${((theirShare * 1000) / figure(theirs, (run) => run.perSecond)).toFixed(2)} ms`,
       );
     }
