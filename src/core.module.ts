@@ -8,6 +8,7 @@ import { ErrorFilter } from './common/errors/error.filter.js';
 import { HealthController } from './common/health/health.controller.js';
 import { AppLogger } from './common/logging/app-logger.js';
 import type { AppConfig } from './config/app-config.js';
+import { CounterAndJtiWrites } from './persistence/counter-and-jti-writes.js';
 import {
   APP_CONFIG,
   AS_CONFIG,
@@ -50,6 +51,7 @@ export class CoreModule {
       { provide: DataSource, useValue: shared.dataSource },
       { provide: AppLogger, useValue: shared.logger },
       { provide: Clock, useValue: shared.clock },
+      CounterAndJtiWrites,
       RateLimiter,
       AuditLog,
     ];

@@ -2,10 +2,12 @@ import { createHash } from 'node:crypto';
 import { AuditLog } from '../src/common/audit/audit-log.js';
 import { isAdminToken } from '../src/common/admin/admin.guard.js';
 import { FakeClock } from '../src/common/clock/clock.js';
+import { sha256Base64Url } from '../src/common/crypto/hash.js';
 import { RateLimitedError } from '../src/common/errors/rate-limited.error.js';
 import { RateLimiter } from '../src/common/rate-limit/rate-limiter.js';
 import { loadConfig } from '../src/config/app-config.js';
 import { RATE_LIMIT_DEFAULTS, type RateLimitsConfig } from '../src/config/sections/rate-limits.js';
+import { CounterAndJtiWrites } from '../src/persistence/counter-and-jti-writes.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
 
 describe('shared services', () => {
@@ -19,9 +21,12 @@ describe('shared services', () => {
 
   afterAll(() => database.close());
 
+  /** A replica's limiter: its own write batcher, the shared database. */
+  const limiterFor = (config: RateLimitsConfig) => new RateLimiter(database.dataSource, new CounterAndJtiWrites(database.dataSource), clock, config);
+
   describe('RateLimiter', () => {
     it('lets exactly the limit through when requests race on two replicas sharing the database', async () => {
-      const replicas = [new RateLimiter(database.dataSource, clock, rules), new RateLimiter(database.dataSource, clock, rules)];
+      const replicas = [limiterFor(rules), limiterFor(rules)];
       const results = await Promise.allSettled(
         Array.from({ length: 50 }, (_, i) => replicas[i % 2].enforce({ rule: 'login:ip', key: '198.51.100.1' })),
       );
@@ -34,7 +39,7 @@ describe('shared services', () => {
     });
 
     it('counts keys separately and starts over in the next window', async () => {
-      const limiter = new RateLimiter(database.dataSource, clock, rules);
+      const limiter = limiterFor(rules);
       await expect(limiter.enforce({ rule: 'login:ip', key: '198.51.100.2' })).resolves.toBeUndefined();
       await expect(limiter.enforce({ rule: 'login:ip', key: '198.51.100.1' })).rejects.toBeInstanceOf(RateLimitedError);
       clock.advanceSeconds(60);
@@ -42,7 +47,7 @@ describe('shared services', () => {
     });
 
     it('checks several rules in one call and refuses when any one is exceeded; a switched-off rule never refuses', async () => {
-      const limiter = new RateLimiter(database.dataSource, clock, { ...rules, 'login:account': { limit: 1, windowSeconds: 60 } });
+      const limiter = limiterFor({ ...rules, 'login:account': { limit: 1, windowSeconds: 60 } });
       await limiter.enforce({ rule: 'login:ip', key: '192.0.2.9' }, { rule: 'login:account', key: 'alice' });
       await expect(limiter.enforce({ rule: 'login:ip', key: '192.0.2.9' }, { rule: 'login:account', key: 'alice' })).rejects.toBeInstanceOf(
         RateLimitedError,
@@ -54,6 +59,20 @@ describe('shared services', () => {
       const rows: Array<{ key_hash: string }> = await database.dataSource.query('SELECT key_hash FROM rate_limit_counters');
       expect(rows.length).toBeGreaterThan(0);
       expect(rows.some((row) => row.key_hash.includes('198.51.100'))).toBe(false);
+    });
+
+    it('records a jti once across racing replicas and counts only the request that used it first', async () => {
+      const replicas = [limiterFor(rules), limiterFor(rules)];
+      const jti = { clientId: 'https://app.example/c.json', jtiHash: 'jti-hash-1', expiresAt: new Date(clock.nowMs() + 60_000), now: clock.now() };
+      const fresh = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => replicas[i % 2].enforceUnlessReplayed(jti, { rule: 'login:ip', key: '203.0.113.7' })),
+      );
+      expect(fresh.filter(Boolean)).toHaveLength(1);
+      const [counter] = await database.dataSource.query('SELECT count FROM rate_limit_counters WHERE key_hash = $1', [sha256Base64Url('203.0.113.7')]);
+      expect(Number(counter.count)).toBe(1);
+      // Once expired, the same value may be recorded again (the row is reclaimed in the same statement).
+      clock.advanceSeconds(61);
+      await expect(replicas[0].enforceUnlessReplayed({ ...jti, now: clock.now(), expiresAt: new Date(clock.nowMs() + 60_000) })).resolves.toBe(true);
     });
   });
 

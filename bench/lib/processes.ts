@@ -64,3 +64,33 @@ export async function waitFor(url: string, timeoutMs = 30_000): Promise<void> {
   }
   throw new Error(`${url} did not come up within ${timeoutMs} ms`);
 }
+
+/**
+ * The first line a started process prints on stdout that `match` accepts (servers print their address,
+ * load generators their result; log lines before it are skipped).
+ */
+export function firstLine(started: Started, timeoutMs: number, match: (line: string) => boolean = () => true): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let buffered = '';
+    const timer = setTimeout(() => finish(new Error(`no output within ${timeoutMs} ms`)), timeoutMs);
+    const onData = (chunk: Buffer) => {
+      buffered += chunk.toString();
+      let end: number;
+      while ((end = buffered.indexOf('\n')) >= 0) {
+        const line = buffered.slice(0, end);
+        buffered = buffered.slice(end + 1);
+        if (match(line)) return finish(undefined, line);
+      }
+    };
+    const onExit = (code: number | null) => finish(new Error(`exited with ${code} before printing a line`));
+    function finish(error?: Error, line?: string) {
+      clearTimeout(timer);
+      started.child.stdout!.off('data', onData);
+      started.child.off('exit', onExit);
+      if (error) reject(error);
+      else resolve(line!);
+    }
+    started.child.stdout!.on('data', onData);
+    started.child.once('exit', onExit);
+  });
+}

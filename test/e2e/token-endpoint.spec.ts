@@ -167,13 +167,18 @@ describe('token endpoint', () => {
       await expectError(await tokenRequest(fixture.as, { grant_type: 'refresh_token', refresh_token: winner.refresh_token, client_id: publicId }), 400, 'invalid_grant');
     });
 
-    it('refuses a wider scope with invalid_scope and a refresh token of another client with invalid_grant', async () => {
+    it('refuses a wider scope, another resource or another client without using up the refresh token', async () => {
       const flow = await codeFor(publicId, redirect, 'mcp:tickets:read');
       const first = await body(await tokenRequest(fixture.as, { grant_type: 'authorization_code', code: flow.code, client_id: publicId, code_verifier: flow.verifier }));
       await expectError(
         await tokenRequest(fixture.as, { grant_type: 'refresh_token', refresh_token: first.refresh_token, client_id: publicId, scope: 'mcp:tickets:read mcp:tickets:write' }),
         400,
         'invalid_scope',
+      );
+      await expectError(
+        await tokenRequest(fixture.as, { grant_type: 'refresh_token', refresh_token: first.refresh_token, client_id: publicId, resource: 'https://elsewhere.example/mcp' }),
+        400,
+        'invalid_target',
       );
       await expectError(await tokenRequest(fixture.as, { grant_type: 'refresh_token', refresh_token: first.refresh_token, client_id: otherPublicId }), 400, 'invalid_grant');
       const still = await tokenRequest(fixture.as, { grant_type: 'refresh_token', refresh_token: first.refresh_token, client_id: publicId });
@@ -357,4 +362,46 @@ describe('token endpoint', () => {
     const jti = JSON.parse(Buffer.from(payload, 'base64url').toString()).jti as string;
     return jti.split('.')[1];
   }
+});
+
+describe('token endpoint rate limit per client', () => {
+  let fixture: OAuthFixture;
+  let key: DeviceKey;
+  let machine: string;
+  let publicId: string;
+
+  beforeAll(async () => {
+    fixture = await startOAuthFixture({ env: { RATE_LIMITS: JSON.stringify({ 'token:client': { limit: 2, window_seconds: 600 } }) } });
+    key = await deviceKey();
+    machine = fixture.clients.add('limited', {
+      redirect_uris: ['https://apps.example/cb'],
+      token_endpoint_auth_method: 'private_key_jwt',
+      jwks: { keys: [key.publicJwk] },
+      grant_types: ['client_credentials'],
+    });
+    publicId = fixture.clients.add('limited-public', { redirect_uris: ['http://127.0.0.1/cb'] });
+  });
+
+  afterAll(() => fixture.stop());
+
+  it('counts a private_key_jwt request only once its assertion proved fresh, and answers 429 past the limit', async () => {
+    const request = (assertion: string) =>
+      tokenRequest(fixture.as, { grant_type: 'client_credentials', client_assertion_type: JWT_BEARER, client_assertion: assertion });
+    const first = await fixture.assertion(machine, key);
+    expect((await request(first)).status).toBe(200);
+    // A replay is refused and spends none of the client's quota.
+    expect((await request(first)).status).toBe(401);
+    expect((await request(await fixture.assertion(machine, key))).status).toBe(200);
+    const limited = await request(await fixture.assertion(machine, key));
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+  });
+
+  it('counts clients of other authentication methods after they are identified', async () => {
+    const statuses = [];
+    for (let i = 0; i < 3; i += 1) {
+      statuses.push((await tokenRequest(fixture.as, { grant_type: 'refresh_token', refresh_token: 'unknown', client_id: publicId })).status);
+    }
+    expect(statuses).toEqual([400, 400, 429]);
+  });
 });

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { Request } from 'express';
 import { AppLogger } from '../../common/logging/app-logger.js';
+import { RateLimiter } from '../../common/rate-limit/rate-limiter.js';
+import type { RateLimitName } from '../../config/sections/rate-limits.js';
 import { ClientResolutionError, ClientResolver, type Client, type TokenEndpointAuthMethod } from '../clients/client.js';
 import type { OAuthParams } from '../oauth-params/oauth-params.js';
 import { InvalidClient } from '../oauth-errors/oauth-errors.js';
@@ -20,6 +22,14 @@ export class ClientAuthenticationError extends InvalidClient {
   ) {
     super(detail, { basicChallenge });
   }
+}
+
+export interface AuthenticationOptions {
+  /**
+   * Count the authenticated request against this per-client limit (key: the client_id). For
+   * private_key_jwt it is counted in the same statement that records the assertion's jti.
+   */
+  readonly clientRateLimit?: RateLimitName;
 }
 
 export interface AuthenticatedClient {
@@ -56,12 +66,22 @@ export class ClientAuthenticator {
     private readonly clients: ClientResolver,
     private readonly privateKeyJwt: PrivateKeyJwtVerifier,
     private readonly secrets: ClientSecretVerifier,
+    private readonly rateLimiter: RateLimiter,
     logger: AppLogger,
   ) {
     this.logger = logger.child('ClientAuthentication');
   }
 
-  async authenticate(params: OAuthParams, request: Request): Promise<AuthenticatedClient> {
+  async authenticate(params: OAuthParams, request: Request, options: AuthenticationOptions = {}): Promise<AuthenticatedClient> {
+    const authenticated = await this.identify(params, request, options);
+    // private_key_jwt counted the request together with its jti; every other method counts it here.
+    if (options.clientRateLimit && authenticated.method !== 'private_key_jwt') {
+      await this.rateLimiter.enforce({ rule: options.clientRateLimit, key: authenticated.client.clientId });
+    }
+    return authenticated;
+  }
+
+  private async identify(params: OAuthParams, request: Request, options: AuthenticationOptions): Promise<AuthenticatedClient> {
     const authorization = request.header('authorization');
     const usedBasic = authorization !== undefined;
     const fail = (detail: string, failure?: ClientAuthenticationFailed): never => {
@@ -84,7 +104,7 @@ export class ClientAuthenticator {
         if (params.get('client_assertion_type') !== JWT_BEARER_ASSERTION_TYPE) fail('unsupported client_assertion_type');
         const assertion = params.get('client_assertion');
         if (assertion === undefined) fail('client_assertion is missing');
-        return { client: await this.privateKeyJwt.verify(assertion!, bodyClientId), method: 'private_key_jwt' };
+        return { client: await this.privateKeyJwt.verify(assertion!, bodyClientId, options.clientRateLimit), method: 'private_key_jwt' };
       }
       if (bodyClientId === undefined) fail('no client authentication and no client_id');
       if (hasSecret) {

@@ -1,30 +1,32 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { sha256Base64Url } from '../../common/crypto/hash.js';
+import { RateLimiter, type RateLimitCheck } from '../../common/rate-limit/rate-limiter.js';
 
 const CLEANUP_EVERY_MS = 60_000;
 
 /**
  * Client-assertion jti values, single-use across every replica until they expire: one atomic insert
- * against a unique key (client_id, jti); a row that already expired may be reclaimed in the same statement.
+ * against the primary key (client_id, jti_hash), never a read first; a row that already expired may be
+ * reclaimed in the same statement. The insert shares its statement with concurrent requests' writes.
  */
 @Injectable()
 export class JtiReplayRepository {
   private lastCleanup = 0;
 
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly rateLimiter: RateLimiter,
+  ) {}
 
-  /** True when this (client, jti) was not seen before (and is now recorded until expiresAt). */
-  async consume(clientId: string, jti: string, expiresAt: Date, now: Date): Promise<boolean> {
-    const rows: unknown[] = await this.dataSource.query(
-      `INSERT INTO client_assertion_jtis (client_id, jti_hash, expires_at) VALUES ($1, $2, $3)
-       ON CONFLICT (client_id, jti_hash) DO UPDATE SET expires_at = EXCLUDED.expires_at
-       WHERE client_assertion_jtis.expires_at < $4
-       RETURNING 1`,
-      [clientId, sha256Base64Url(jti), expiresAt, now],
-    );
+  /**
+   * True when this (client, jti) was not seen before (and is now recorded until expiresAt). Only then is
+   * the request counted against `counted` (a replay spends nobody's quota); throws RateLimitedError
+   * when that count is over a limit.
+   */
+  async consume(clientId: string, jti: string, expiresAt: Date, now: Date, counted: readonly RateLimitCheck[] = []): Promise<boolean> {
     this.cleanupSometimes(now);
-    return rows.length === 1;
+    return this.rateLimiter.enforceUnlessReplayed({ clientId, jtiHash: sha256Base64Url(jti), expiresAt, now }, ...counted);
   }
 
   private cleanupSometimes(now: Date): void {

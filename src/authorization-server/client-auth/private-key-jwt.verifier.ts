@@ -1,9 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { decodeJwt, decodeProtectedHeader, jwtVerify, type JWK, type JWTHeaderParameters, type JWTPayload } from 'jose';
+import type { JWK, JWTHeaderParameters, JWTPayload } from 'jose';
 import { Clock } from '../../common/clock/clock.js';
+import { decodeJws, verifyJwsSignature, type DecodedJws } from '../../common/crypto/jws.js';
 import { AS_CONFIG, OAUTH_CONFIG } from '../../config/config.tokens.js';
 import type { AuthorizationServerConfig } from '../../config/sections/authorization-server.js';
 import type { OAuthConfig } from '../../config/sections/oauth.js';
+import type { RateLimitName } from '../../config/sections/rate-limits.js';
 import { ClientResolutionError, ClientResolver, type Client } from '../clients/client.js';
 import {
   AssertionRejected,
@@ -43,16 +45,17 @@ export class PrivateKeyJwtVerifier {
     @Inject(OAUTH_CONFIG) private readonly config: OAuthConfig,
   ) {}
 
-  async verify(assertion: string, bodyClientId: string | undefined): Promise<Client> {
+  /** The client the assertion authenticates; with `rateLimit`, the request is counted against that per-client limit once its jti proved fresh. */
+  async verify(assertion: string, bodyClientId: string | undefined, rateLimit?: RateLimitName): Promise<Client> {
     if (assertion.length > this.config.assertionMaxBytes) throw new ClientAuthenticationFailed('assertion is too large');
-    let header: JWTHeaderParameters;
-    let unverified: JWTPayload;
+    let jws: DecodedJws;
     try {
-      header = decodeProtectedHeader(assertion) as JWTHeaderParameters;
-      unverified = decodeJwt(assertion);
+      jws = decodeJws(assertion);
     } catch {
       throw new ClientAuthenticationFailed('assertion is not a well-formed JWS');
     }
+    const header = jws.header as unknown as JWTHeaderParameters;
+    const unverified = jws.payload as JWTPayload;
     let alg: AssertionAlgorithm;
     try {
       alg = checkAssertionHeader(header);
@@ -70,7 +73,7 @@ export class PrivateKeyJwtVerifier {
     const declared = client.metadata.token_endpoint_auth_signing_alg;
     if (declared !== undefined && declared !== alg) throw new ClientAuthenticationFailed(`client declared ${declared}, assertion used ${alg}`);
 
-    const payload = await this.verifySignature(assertion, client, alg, header.kid);
+    const payload = await this.verifySignature(jws, client, alg, header.kid);
     let identity;
     try {
       identity = checkAssertionClaims(payload, {
@@ -87,7 +90,8 @@ export class PrivateKeyJwtVerifier {
     }
     // OIDC Core section 9 / RFC 7523 section 3 item 7: one use per jti, across all replicas, until exp.
     const keepUntil = new Date((identity.exp + this.config.clockSkewSeconds) * 1000);
-    if (!(await this.replay.consume(client.clientId, identity.jti, keepUntil, this.clock.now()))) {
+    const counted = rateLimit ? [{ rule: rateLimit, key: client.clientId }] : [];
+    if (!(await this.replay.consume(client.clientId, identity.jti, keepUntil, this.clock.now(), counted))) {
       throw new ClientAuthenticationFailed('assertion jti was already used');
     }
     return client;
@@ -104,19 +108,19 @@ export class PrivateKeyJwtVerifier {
     }
   }
 
-  private async verifySignature(assertion: string, client: Client, alg: AssertionAlgorithm, kid: string | undefined): Promise<JWTPayload> {
+  private async verifySignature(jws: DecodedJws, client: Client, alg: AssertionAlgorithm, kid: string | undefined): Promise<JWTPayload> {
     let keys = this.candidates(await this.clients.keys(client), alg, kid);
     // An unknown kid may mean the client rotated its key: look at its metadata again, once.
     if (keys.length === 0 && kid !== undefined) keys = this.candidates(await this.clients.keys(client, { forceRefresh: true }), alg, kid);
     if (keys.length === 0) throw new ClientAuthenticationFailed(`no ${alg} key${kid ? ` with kid ${kid}` : ''} in the client's metadata`);
     for (const jwk of keys) {
+      let verified = false;
       try {
-        const key = await this.importedKeys.get(jwk, alg);
-        const { payload } = await jwtVerify(assertion, key, { algorithms: [alg] });
-        return payload;
+        verified = verifyJwsSignature(jws, alg, this.importedKeys.get(jwk));
       } catch {
-        // try the next candidate key
+        // a key node:crypto can't import: try the next candidate
       }
+      if (verified) return jws.payload as JWTPayload;
     }
     throw new ClientAuthenticationFailed('assertion signature did not verify with any of the client keys');
   }

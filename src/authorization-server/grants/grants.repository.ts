@@ -17,7 +17,7 @@ export interface Grant {
   readonly revokedAt: Date | null;
 }
 
-interface GrantRow {
+export interface GrantRow {
   id: string;
   client_id: string;
   user_id: string | null;
@@ -29,7 +29,7 @@ interface GrantRow {
   revoked_at: Date | null;
 }
 
-const toGrant = (row: GrantRow): Grant => ({
+export const toGrant = (row: GrantRow): Grant => ({
   id: row.id,
   clientId: row.client_id,
   userId: row.user_id,

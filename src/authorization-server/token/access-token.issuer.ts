@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { SignJWT } from 'jose';
 import { Clock } from '../../common/clock/clock.js';
+import { asKeyObject, signJws } from '../../common/crypto/jws.js';
 import { AS_CONFIG } from '../../config/config.tokens.js';
 import type { AuthorizationServerConfig } from '../../config/sections/authorization-server.js';
 import { SigningKeysService } from '../keys/signing-keys.service.js';
@@ -38,17 +38,20 @@ export class AccessTokenIssuer {
     const now = this.clock.nowSeconds();
     const ttl = this.config.accessTokenTtlSeconds;
     const jti = newAccessTokenId(request.grantId);
-    const claims: Record<string, unknown> = { client_id: request.clientId, scope: request.scopes.join(' ') };
+    // RFC 9068 section 2.2: the claims of a JWT access token.
+    const claims: Record<string, unknown> = {
+      iss: this.config.issuer,
+      sub: request.subject,
+      aud: request.audience,
+      client_id: request.clientId,
+      scope: request.scopes.join(' '),
+      iat: now,
+      exp: now + ttl,
+      jti,
+    };
     if (request.authTime) claims.auth_time = Math.floor(request.authTime.getTime() / 1000);
-    const token = await new SignJWT(claims)
-      .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'at+jwt' })
-      .setIssuer(this.config.issuer)
-      .setSubject(request.subject)
-      .setAudience(request.audience)
-      .setIssuedAt(now)
-      .setExpirationTime(now + ttl)
-      .setJti(jti)
-      .sign(key.key);
+    // RFC 9068 section 2.1: typ at+jwt.
+    const token = signJws({ alg: key.alg, kid: key.kid, typ: 'at+jwt' }, claims, asKeyObject(key.key));
     return { token, jti, expiresIn: ttl, expiresAt: new Date((now + ttl) * 1000) };
   }
 }

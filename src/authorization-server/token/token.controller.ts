@@ -43,11 +43,10 @@ export class TokenController {
     const grant = this.registry.get(grantType);
     if (!grant) throw new UnsupportedGrantType('This grant type is not supported.');
 
-    const authenticated = await this.authenticator.authenticate(params, request).catch(async (error: unknown) => {
+    const authenticated = await this.authenticator.authenticate(params, request, { clientRateLimit: 'token:client' }).catch(async (error: unknown) => {
       if (error instanceof ClientAuthenticationError && grantType === 'refresh_token') await this.revokeIfClientGone(error, params);
       throw error;
     });
-    await this.rateLimiter.enforce({ rule: 'token:client', key: authenticated.client.clientId });
     if (!authenticated.client.metadata.grant_types.includes(grantType)) {
       throw new UnauthorizedClient('This client is not allowed to use this grant type.');
     }

@@ -5,6 +5,7 @@ import { sha256Base64Url } from '../crypto/hash.js';
 import { RateLimitedError } from '../errors/rate-limited.error.js';
 import { RATE_LIMITS_CONFIG } from '../../config/config.tokens.js';
 import type { RateLimitName, RateLimitsConfig } from '../../config/sections/rate-limits.js';
+import { CounterAndJtiWrites, type CounterIncrement, type JtiInsert } from '../../persistence/counter-and-jti-writes.js';
 
 export interface RateLimitCheck {
   readonly rule: RateLimitName;
@@ -15,8 +16,9 @@ export interface RateLimitCheck {
 const CLEANUP_EVERY_MS = 60_000;
 
 /**
- * Fixed-window counters shared by every replica: one atomic upsert per check (several checks go in
- * one statement), so concurrent requests on different processes count against the same window.
+ * Fixed-window counters shared by every replica: one atomic upsert per counter, written together with
+ * other requests' counters (and client-assertion jtis) in one statement per batch, so concurrent
+ * requests on different processes count against the same window and each sees its exact count.
  */
 @Injectable()
 export class RateLimiter {
@@ -24,6 +26,7 @@ export class RateLimiter {
 
   constructor(
     private readonly dataSource: DataSource,
+    private readonly writes: CounterAndJtiWrites,
     private readonly clock: Clock,
     @Inject(RATE_LIMITS_CONFIG) private readonly rules: RateLimitsConfig,
   ) {}
@@ -33,28 +36,41 @@ export class RateLimiter {
     const active = checks.filter((check) => this.rules[check.rule]);
     if (active.length === 0) return;
     const now = this.clock.nowMs();
-    const values: unknown[] = [];
-    const rows = active.map((check, index) => {
-      const rule = this.rules[check.rule]!;
-      const windowMs = rule.windowSeconds * 1000;
-      const windowStart = new Date(Math.floor(now / windowMs) * windowMs);
-      values.push(check.rule, sha256Base64Url(check.key), windowStart, new Date(windowStart.getTime() + windowMs));
-      const base = index * 4;
-      return `($${base + 1}, $${base + 2}, $${base + 3}, $${base + 4}, 1)`;
-    });
-    const counted: Array<{ bucket: string; key_hash: string; count: number; window_end: Date }> = await this.dataSource.query(
-      `INSERT INTO rate_limit_counters (bucket, key_hash, window_start, window_end, count) VALUES ${rows.join(', ')}
-       ON CONFLICT (bucket, key_hash, window_start) DO UPDATE SET count = rate_limit_counters.count + 1
-       RETURNING bucket, key_hash, count, window_end`,
-      values,
-    );
+    const counters = this.increments(active, now);
+    const { counts } = await this.writes.write({ counters });
+    this.judge(active, counters, counts, now);
+  }
+
+  /**
+   * Records a client-assertion jti (single use, see CounterAndJtiWrites) and, only when it was fresh,
+   * counts the request against each rule, in one statement. False for a replayed jti (nothing counted);
+   * throws RateLimitedError when a fresh request exceeds a limit.
+   */
+  async enforceUnlessReplayed(jti: JtiInsert, ...checks: RateLimitCheck[]): Promise<boolean> {
+    const active = checks.filter((check) => this.rules[check.rule]);
+    const now = this.clock.nowMs();
+    const counters = this.increments(active, now);
+    const { jtiFresh, counts } = await this.writes.write({ counters, jti });
+    if (!jtiFresh) return false;
+    this.judge(active, counters, counts, now);
+    return true;
+  }
+
+  private increments(checks: readonly RateLimitCheck[], now: number): CounterIncrement[] {
     this.cleanupSometimes(now);
-    for (const row of counted) {
-      const rule = this.rules[row.bucket as RateLimitName]!;
-      if (Number(row.count) > rule.limit) {
-        throw new RateLimitedError((new Date(row.window_end).getTime() - now) / 1000, `rate limit ${row.bucket} exceeded`);
+    return checks.map((check) => {
+      const windowMs = this.rules[check.rule]!.windowSeconds * 1000;
+      const windowStart = new Date(Math.floor(now / windowMs) * windowMs);
+      return { bucket: check.rule, keyHash: sha256Base64Url(check.key), windowStart, windowEnd: new Date(windowStart.getTime() + windowMs) };
+    });
+  }
+
+  private judge(checks: readonly RateLimitCheck[], counters: readonly CounterIncrement[], counts: readonly number[], now: number): void {
+    checks.forEach((check, index) => {
+      if (counts[index] > this.rules[check.rule]!.limit) {
+        throw new RateLimitedError((counters[index].windowEnd.getTime() - now) / 1000, `rate limit ${check.rule} exceeded`);
       }
-    }
+    });
   }
 
   private cleanupSometimes(now: number): void {

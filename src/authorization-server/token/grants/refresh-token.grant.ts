@@ -1,5 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { Clock } from '../../../common/clock/clock.js';
 import { randomToken } from '../../../common/crypto/random.js';
 import { AppLogger } from '../../../common/logging/app-logger.js';
@@ -7,7 +6,7 @@ import { OAUTH_CONFIG } from '../../../config/config.tokens.js';
 import type { OAuthConfig } from '../../../config/sections/oauth.js';
 import { parseScope, OFFLINE_ACCESS } from '../../authorize/checks/scopes.js';
 import { GrantsRepository } from '../../grants/grants.repository.js';
-import { refreshTokenExpiry, RefreshTokensRepository } from '../../grants/refresh-tokens.repository.js';
+import { RefreshTokensRepository } from '../../grants/refresh-tokens.repository.js';
 import { InvalidGrant, InvalidScope } from '../../oauth-errors/oauth-errors.js';
 import { AccessTokenIssuer } from '../access-token.issuer.js';
 import { selectAudience } from './audience.js';
@@ -24,7 +23,6 @@ export class RefreshTokenGrant implements TokenGrant {
   private readonly logger: AppLogger;
 
   constructor(
-    private readonly dataSource: DataSource,
     private readonly grants: GrantsRepository,
     private readonly refreshTokens: RefreshTokensRepository,
     private readonly accessTokens: AccessTokenIssuer,
@@ -39,11 +37,23 @@ export class RefreshTokenGrant implements TokenGrant {
     const { client, method } = authenticated;
     const value = params.require('refresh_token');
     const now = this.clock.now();
-    const record = await this.refreshTokens.find(value);
+    const requested = parseScope(params.get('scope')).filter((scope) => scope !== OFFLINE_ACCESS);
+    const resources = params.getAll('resource');
+    const next = randomToken();
+    // Read, check and rotate in one statement; the checks below name the reason when it did not rotate.
+    const { record, grant, rotated } = await this.refreshTokens.rotate({
+      token: value,
+      next,
+      clientId: client.clientId,
+      method,
+      now,
+      idleExpiry: new Date(now.getTime() + this.config.refreshTokenIdleSeconds * 1000),
+      scopes: requested,
+      resources,
+    });
     if (!record) throw new InvalidGrant('unknown refresh token');
     // Bound to the client it was issued to (OAuth 2.1 section 4.3.1).
     if (record.clientId !== client.clientId) throw new InvalidGrant(`refresh token belongs to ${record.clientId}`);
-    const grant = await this.grants.find(record.grantId);
     if (!grant || grant.revokedAt) throw new InvalidGrant('grant is revoked');
     // A grant made under private_key_jwt never falls back to a weaker method, even if the document changed.
     if (grant.authMethod !== null && grant.authMethod !== method) {
@@ -55,20 +65,12 @@ export class RefreshTokenGrant implements TokenGrant {
       throw new InvalidGrant('refresh token expired');
     }
     // Section 4.3.1: the new access token's scope may be narrower, never wider, than the grant.
-    const requested = parseScope(params.get('scope')).filter((scope) => scope !== OFFLINE_ACCESS);
     if (requested.some((scope) => !grant.scopes.includes(scope))) {
       throw new InvalidScope('The requested scope exceeds the scope originally granted.');
     }
     const scopes = requested.length > 0 ? requested : grant.scopes;
-    const audience = selectAudience(params.getAll('resource'), grant.resources);
-
-    const next = randomToken();
-    const rotated = await this.dataSource.transaction(async (manager) => {
-      if (!(await this.refreshTokens.consume(value, now, manager))) return false;
-      const expiresAt = refreshTokenExpiry(now, this.config.refreshTokenIdleSeconds, grant.expiresAt);
-      await this.refreshTokens.insert(next, grant.id, client.clientId, now, expiresAt, manager);
-      return true;
-    });
+    const audience = selectAudience(resources, grant.resources);
+    // Every check passed on the snapshot, yet another request consumed the token first: a reuse.
     if (!rotated) return this.reused(grant.id, now);
     const accessToken = await this.accessTokens.issue({
       subject: grant.userId ?? client.clientId,
