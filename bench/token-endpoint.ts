@@ -14,6 +14,7 @@ import type { ServerPlan, ServerReady } from './token-endpoint/plan.js';
  * (taskset, when present). Loopback only; bounded: BENCH_ROUNDS x BENCH_ROUND_MS per server and grant.
  * With DATABASE_URL, our server uses a scratch database on that PostgreSQL server (created and dropped
  * here), so every assertion jti is recorded in PostgreSQL; otherwise an in-memory PGlite.
+ * BENCH_CPU_PROFILE_DIR: our server runs with --cpu-prof and writes its .cpuprofile there when stopped.
  */
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 50);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? (QUICK ? 2 : 5));
@@ -31,14 +32,15 @@ const serverPlan: ServerPlan = { publicJwk: { ...publicKey.export({ format: 'jwk
 const scratch = process.env.DATABASE_URL ? await createScratchDatabase(process.env.DATABASE_URL) : undefined;
 const started: Started[] = [];
 
-async function startServer(name: string, env: Record<string, string>): Promise<ServerReady> {
-  const server = startNode(script(name), [], { ...env, BENCH_SERVER_PLAN: JSON.stringify(serverPlan) }, 0);
+async function startServer(name: string, env: Record<string, string>, nodeArgs: string[] = []): Promise<ServerReady> {
+  const server = startNode(script(name), [], { ...env, BENCH_SERVER_PLAN: JSON.stringify(serverPlan) }, 0, nodeArgs);
   started.push(server);
   return JSON.parse(await firstLine(server, 120_000, (line) => line.startsWith('{"pid":'))) as ServerReady;
 }
 
 try {
-  const ours = await startServer('server', scratch ? { DATABASE_URL: scratch.url } : {});
+  const profile = process.env.BENCH_CPU_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE_DIR}`] : [];
+  const ours = await startServer('server', scratch ? { DATABASE_URL: scratch.url } : {}, profile);
   const baseline = await startServer('oidc-provider-server', {});
   const loadPlan: LoadPlan = {
     targets: [

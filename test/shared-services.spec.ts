@@ -55,24 +55,57 @@ describe('shared services', () => {
       for (let i = 0; i < 20; i += 1) await limiter.enforce({ rule: 'token:ip', key: '192.0.2.9' });
     });
 
+    it('refuses a key it saw over its limit without asking the database, only until that window ends', async () => {
+      const limited = { ...rules, 'token:ip': { limit: 2, windowSeconds: 60 } };
+      const [replica, other] = [limiterFor(limited), limiterFor(limited)];
+      const check = { rule: 'token:ip', key: '192.0.2.77' } as const;
+      const count = async () => Number((await database.dataSource.query('SELECT count FROM rate_limit_counters WHERE key_hash = $1', [sha256Base64Url(check.key)]))[0].count);
+      expect(() => replica.refuseIfKnownOver(check)).not.toThrow();
+      await replica.enforce(check);
+      await other.enforce(check);
+      // Below the limit nothing is remembered, so the database still decides.
+      expect(() => replica.refuseIfKnownOver(check)).not.toThrow();
+      await expect(replica.enforce(check)).rejects.toBeInstanceOf(RateLimitedError);
+      expect(await count()).toBe(3);
+      let refused: unknown;
+      try {
+        replica.refuseIfKnownOver(check);
+      } catch (error) {
+        refused = error;
+      }
+      expect(refused).toBeInstanceOf(RateLimitedError);
+      expect(Number((refused as RateLimitedError).headers['Retry-After'])).toBeGreaterThan(0);
+      expect(await count()).toBe(3);
+      // Another replica learns only from its own database answers.
+      expect(() => other.refuseIfKnownOver(check)).not.toThrow();
+      clock.advanceSeconds(60);
+      expect(() => replica.refuseIfKnownOver(check)).not.toThrow();
+      await expect(replica.enforce(check)).resolves.toBeUndefined();
+    });
+
     it('stores keys only as hashes', async () => {
       const rows: Array<{ key_hash: string }> = await database.dataSource.query('SELECT key_hash FROM rate_limit_counters');
       expect(rows.length).toBeGreaterThan(0);
       expect(rows.some((row) => row.key_hash.includes('198.51.100'))).toBe(false);
     });
 
-    it('records a jti once across racing replicas and counts only the request that used it first', async () => {
-      const replicas = [limiterFor(rules), limiterFor(rules)];
+    it('records a jti once across racing replicas, counts only the request that used it first, and every request against `always` limits', async () => {
+      const withAccount = { ...rules, 'login:account': { limit: 100, windowSeconds: 60 } };
+      const replicas = [limiterFor(withAccount), limiterFor(withAccount)];
       const jti = { clientId: 'https://app.example/c.json', jtiHash: 'jti-hash-1', expiresAt: new Date(clock.nowMs() + 60_000), now: clock.now() };
       const fresh = await Promise.all(
-        Array.from({ length: 20 }, (_, i) => replicas[i % 2].enforceUnlessReplayed(jti, { rule: 'login:ip', key: '203.0.113.7' })),
+        Array.from({ length: 20 }, (_, i) =>
+          replicas[i % 2].enforceWithJti(jti, { ifFresh: [{ rule: 'login:ip', key: '203.0.113.7' }], always: [{ rule: 'login:account', key: 'every-request' }] }),
+        ),
       );
       expect(fresh.filter(Boolean)).toHaveLength(1);
-      const [counter] = await database.dataSource.query('SELECT count FROM rate_limit_counters WHERE key_hash = $1', [sha256Base64Url('203.0.113.7')]);
-      expect(Number(counter.count)).toBe(1);
+      const count = async (key: string) =>
+        Number((await database.dataSource.query('SELECT count FROM rate_limit_counters WHERE key_hash = $1', [sha256Base64Url(key)]))[0].count);
+      expect(await count('203.0.113.7')).toBe(1);
+      expect(await count('every-request')).toBe(20);
       // Once expired, the same value may be recorded again (the row is reclaimed in the same statement).
       clock.advanceSeconds(61);
-      await expect(replicas[0].enforceUnlessReplayed({ ...jti, now: clock.now(), expiresAt: new Date(clock.nowMs() + 60_000) })).resolves.toBe(true);
+      await expect(replicas[0].enforceWithJti({ ...jti, now: clock.now(), expiresAt: new Date(clock.nowMs() + 60_000) }, {})).resolves.toBe(true);
     });
   });
 

@@ -14,9 +14,9 @@ export interface Started {
 }
 
 /** Starts a Node script, pinned to one core when possible, with its output kept for error reports. */
-export function startNode(script: string, args: string[], env: Record<string, string>, core?: number): Started {
+export function startNode(script: string, args: string[], env: Record<string, string>, core?: number, nodeArgs: readonly string[] = []): Started {
   const command = canPin && core !== undefined ? 'taskset' : process.execPath;
-  const argv = canPin && core !== undefined ? ['-c', String(core), process.execPath, script, ...args] : [script, ...args];
+  const argv = canPin && core !== undefined ? ['-c', String(core), process.execPath, ...nodeArgs, script, ...args] : [...nodeArgs, script, ...args];
   const child = spawn(command, argv, { env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const keep = (chunk: Buffer) => {

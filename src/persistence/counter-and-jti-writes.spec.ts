@@ -39,6 +39,28 @@ describe('batched counter and jti writes', () => {
     expect(results.map((result) => result.counts)).toEqual([[11, 1], [12], [2], [13]]);
   });
 
+  it('counts `always` counters of every request, replays included, and the others only for fresh jtis', () => {
+    const address = { bucket: 'token:ip', keyHash: 'ip', ...window, always: true };
+    const items: GuardWrite[] = [
+      { counters: [address, counter('k')], jti: jti('j1') },
+      { counters: [address, counter('k')], jti: jti('j1') },
+      { counters: [address, counter('k')], jti: jti('used') },
+      { counters: [address, counter('k')], jti: jti('j2') },
+    ];
+    const plan = planBatch(items);
+    expect(plan.counters.filter((row) => row.bucket === 'token:ip')).toHaveLength(4);
+    expect(plan.counters.filter((row) => row.bucket === 'token:ip').every((row) => row.jti_hash === null)).toBe(true);
+    expect(plan.counters.filter((row) => row.bucket === 'token:client').map((row) => row.jti_hash)).toEqual(['j1', 'used', 'j2']);
+    const ipRow: ReturnedRow = { kind: 'counter', a: 'token:ip', b: 'ip', window_start: window.windowStart.toISOString(), count: 7 };
+    const results = assignResults(items, plan.duplicate, [jtiRow('j1'), jtiRow('j2'), counterRow('k', 2), ipRow]);
+    expect(results).toEqual([
+      { jtiFresh: true, counts: [4, 1] },
+      { jtiFresh: false, counts: [5, 0] },
+      { jtiFresh: false, counts: [6, 0] },
+      { jtiFresh: true, counts: [7, 2] },
+    ]);
+  });
+
   it('reclaims expired jti rows only relative to the oldest request time in the batch', () => {
     const later = new Date(now.getTime() + 5000);
     const plan = planBatch([{ counters: [], jti: { ...jti('x'), now: later } }, { counters: [], jti: jti('y') }]);

@@ -9,6 +9,11 @@ export interface CounterIncrement {
   readonly keyHash: string;
   readonly windowStart: Date;
   readonly windowEnd: Date;
+  /**
+   * Counted even when the request's jti turns out to be a replay (a per-address limit counts every
+   * request, whatever its credentials); otherwise, with a jti, counted only when the jti was fresh.
+   */
+  readonly always?: boolean;
 }
 
 /** A client-assertion jti to record as used until expiresAt; a row that expired before `now` may be reused. */
@@ -21,7 +26,7 @@ export interface JtiInsert {
 
 export interface GuardWrite {
   readonly counters: readonly CounterIncrement[];
-  /** When set, the counters are incremented only if this jti was not used before. */
+  /** When set, the counters (other than `always` ones) are incremented only if this jti was not used before. */
   readonly jti?: JtiInsert;
 }
 
@@ -43,7 +48,7 @@ export interface ReturnedRow {
 const counterKey = (bucket: string, keyHash: string, windowStart: Date | string) => `${bucket}\u0000${keyHash}\u0000${new Date(windowStart).getTime()}`;
 const jtiKey = (clientId: string, jtiHash: string) => `${clientId}\u0000${jtiHash}`;
 
-/** The rows one flush sends: jtis deduplicated (a repeat inside the batch is a replay), counters of fresh requests. */
+/** The rows one flush sends: jtis deduplicated (a repeat inside the batch is a replay), `always` counters, and the other counters of requests whose jti may be fresh. */
 export function planBatch(items: readonly GuardWrite[]) {
   const jtis = new Map<string, { client_id: string; jti_hash: string; expires_at: string }>();
   const duplicate = new Set<number>();
@@ -54,16 +59,20 @@ export function planBatch(items: readonly GuardWrite[]) {
     else jtis.set(key, { client_id: item.jti.clientId, jti_hash: item.jti.jtiHash, expires_at: item.jti.expiresAt.toISOString() });
   });
   const counters = items.flatMap((item, index) =>
-    duplicate.has(index)
-      ? []
-      : item.counters.map((counter) => ({
+    item.counters
+      .filter((counter) => counter.always || !duplicate.has(index))
+      .map((counter) => {
+        // The statement counts a row without a jti unconditionally, one with a jti only if that jti was inserted.
+        const conditional = !counter.always && item.jti !== undefined;
+        return {
           bucket: counter.bucket,
           key_hash: counter.keyHash,
           window_start: counter.windowStart.toISOString(),
           window_end: counter.windowEnd.toISOString(),
-          jti_client: item.jti?.clientId ?? null,
-          jti_hash: item.jti?.jtiHash ?? null,
-        })),
+          jti_client: conditional ? item.jti!.clientId : null,
+          jti_hash: conditional ? item.jti!.jtiHash : null,
+        };
+      }),
   );
   // A stable order of rows keeps concurrent flushes (other replicas) from deadlocking on each other.
   const sortedJtis = [...jtis.values()].sort((x, y) => (x.client_id + x.jti_hash < y.client_id + y.jti_hash ? -1 : 1));
@@ -79,18 +88,19 @@ export function assignResults(items: readonly GuardWrite[], duplicate: ReadonlyS
   const inserted = new Set(rows.filter((row) => row.kind === 'jti').map((row) => jtiKey(row.a, row.b)));
   const finals = new Map(rows.filter((row) => row.kind === 'counter').map((row) => [counterKey(row.a, row.b, row.window_start!), Number(row.count)]));
   const fresh = items.map((item, index) => (item.jti ? !duplicate.has(index) && inserted.has(jtiKey(item.jti.clientId, item.jti.jtiHash)) : undefined));
+  const isCounted = (index: number, counter: CounterIncrement) => fresh[index] !== false || counter.always === true;
   const counted = new Map<string, number>();
   items.forEach((item, index) => {
-    if (fresh[index] === false) return;
     for (const counter of item.counters) {
+      if (!isCounted(index, counter)) continue;
       const key = counterKey(counter.bucket, counter.keyHash, counter.windowStart);
       counted.set(key, (counted.get(key) ?? 0) + 1);
     }
   });
   const seen = new Map<string, number>();
   return items.map((item, index) => {
-    if (fresh[index] === false) return { jtiFresh: false, counts: item.counters.map(() => 0) };
     const counts = item.counters.map((counter) => {
+      if (!isCounted(index, counter)) return 0;
       const key = counterKey(counter.bucket, counter.keyHash, counter.windowStart);
       const position = (seen.get(key) ?? 0) + 1;
       seen.set(key, position);

@@ -405,3 +405,35 @@ describe('token endpoint rate limit per client', () => {
     expect(statuses).toEqual([400, 400, 429]);
   });
 });
+
+describe('token endpoint rate limit per address', () => {
+  let fixture: OAuthFixture;
+  let key: DeviceKey;
+  let machine: string;
+
+  beforeAll(async () => {
+    fixture = await startOAuthFixture({ env: { RATE_LIMITS: JSON.stringify({ 'token:ip': { limit: 4, window_seconds: 600 } }) } });
+    key = await deviceKey();
+    machine = fixture.clients.add('machine', {
+      redirect_uris: ['https://apps.example/cb'],
+      token_endpoint_auth_method: 'private_key_jwt',
+      jwks: { keys: [key.publicJwk] },
+      grant_types: ['client_credentials'],
+    });
+  });
+
+  afterAll(() => fixture.stop());
+
+  it('counts every request, malformed, replayed or badly signed ones too, and refuses past the limit', async () => {
+    const request = (assertion: string) =>
+      tokenRequest(fixture.as, { grant_type: 'client_credentials', client_assertion_type: JWT_BEARER, client_assertion: assertion });
+    const first = await fixture.assertion(machine, key);
+    const statuses = [(await tokenRequest(fixture.as, { client_id: machine })).status, (await request(first)).status, (await request(first)).status];
+    statuses.push((await request(await fixture.assertion(machine, await deviceKey()))).status);
+    expect(statuses).toEqual([400, 200, 401, 401]);
+    const limited = await request(await fixture.assertion(machine, key));
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect((await tokenRequest(fixture.as, { client_id: machine })).status).toBe(429);
+  });
+});

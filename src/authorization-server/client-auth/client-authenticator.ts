@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Request } from 'express';
 import { AppLogger } from '../../common/logging/app-logger.js';
-import { RateLimiter } from '../../common/rate-limit/rate-limiter.js';
+import { RateLimiter, type DeferredChecks } from '../../common/rate-limit/rate-limiter.js';
 import type { RateLimitName } from '../../config/sections/rate-limits.js';
 import { ClientResolutionError, ClientResolver, type Client, type TokenEndpointAuthMethod } from '../clients/client.js';
 import type { OAuthParams } from '../oauth-params/oauth-params.js';
@@ -30,6 +30,12 @@ export interface AuthenticationOptions {
    * private_key_jwt it is counted in the same statement that records the assertion's jti.
    */
   readonly clientRateLimit?: RateLimitName;
+  /**
+   * Checks of the request not counted yet (a per-address limit): counted in the same statement as the
+   * assertion's jti or the per-client count, so they cost no round trip of their own. Whatever is still
+   * pending when authentication fails stays with the caller.
+   */
+  readonly deferred?: DeferredChecks;
 }
 
 export interface AuthenticatedClient {
@@ -76,7 +82,7 @@ export class ClientAuthenticator {
     const authenticated = await this.identify(params, request, options);
     // private_key_jwt counted the request together with its jti; every other method counts it here.
     if (options.clientRateLimit && authenticated.method !== 'private_key_jwt') {
-      await this.rateLimiter.enforce({ rule: options.clientRateLimit, key: authenticated.client.clientId });
+      await this.rateLimiter.enforce({ rule: options.clientRateLimit, key: authenticated.client.clientId }, ...(options.deferred?.take() ?? []));
     }
     return authenticated;
   }
@@ -104,7 +110,7 @@ export class ClientAuthenticator {
         if (params.get('client_assertion_type') !== JWT_BEARER_ASSERTION_TYPE) fail('unsupported client_assertion_type');
         const assertion = params.get('client_assertion');
         if (assertion === undefined) fail('client_assertion is missing');
-        return { client: await this.privateKeyJwt.verify(assertion!, bodyClientId, options.clientRateLimit), method: 'private_key_jwt' };
+        return { client: await this.privateKeyJwt.verify(assertion!, bodyClientId, options.clientRateLimit, options.deferred), method: 'private_key_jwt' };
       }
       if (bodyClientId === undefined) fail('no client authentication and no client_id');
       if (hasSecret) {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { sha256Base64Url } from '../../common/crypto/hash.js';
-import { RateLimiter, type RateLimitCheck } from '../../common/rate-limit/rate-limiter.js';
+import { RateLimiter, type DeferredChecks, type RateLimitCheck } from '../../common/rate-limit/rate-limiter.js';
 
 const CLEANUP_EVERY_MS = 60_000;
 
@@ -21,12 +21,20 @@ export class JtiReplayRepository {
 
   /**
    * True when this (client, jti) was not seen before (and is now recorded until expiresAt). Only then is
-   * the request counted against `counted` (a replay spends nobody's quota); throws RateLimitedError
-   * when that count is over a limit.
+   * the request counted against `counted` (a replay spends nobody's quota); the request's still pending
+   * `deferred` checks (a per-address limit) are counted whatever the jti. Throws RateLimitedError when
+   * a count is over its limit.
    */
-  async consume(clientId: string, jti: string, expiresAt: Date, now: Date, counted: readonly RateLimitCheck[] = []): Promise<boolean> {
+  async consume(
+    clientId: string,
+    jti: string,
+    expiresAt: Date,
+    now: Date,
+    counted: readonly RateLimitCheck[] = [],
+    deferred?: DeferredChecks,
+  ): Promise<boolean> {
     this.cleanupSometimes(now);
-    return this.rateLimiter.enforceUnlessReplayed({ clientId, jtiHash: sha256Base64Url(jti), expiresAt, now }, ...counted);
+    return this.rateLimiter.enforceWithJti({ clientId, jtiHash: sha256Base64Url(jti), expiresAt, now }, { ifFresh: counted, always: deferred?.take() });
   }
 
   private cleanupSometimes(now: Date): void {

@@ -6,6 +6,7 @@ import { AS_CONFIG, OAUTH_CONFIG } from '../../config/config.tokens.js';
 import type { AuthorizationServerConfig } from '../../config/sections/authorization-server.js';
 import type { OAuthConfig } from '../../config/sections/oauth.js';
 import type { RateLimitName } from '../../config/sections/rate-limits.js';
+import type { DeferredChecks } from '../../common/rate-limit/rate-limiter.js';
 import { ClientResolutionError, ClientResolver, type Client } from '../clients/client.js';
 import {
   AssertionRejected,
@@ -45,8 +46,12 @@ export class PrivateKeyJwtVerifier {
     @Inject(OAUTH_CONFIG) private readonly config: OAuthConfig,
   ) {}
 
-  /** The client the assertion authenticates; with `rateLimit`, the request is counted against that per-client limit once its jti proved fresh. */
-  async verify(assertion: string, bodyClientId: string | undefined, rateLimit?: RateLimitName): Promise<Client> {
+  /**
+   * The client the assertion authenticates; with `rateLimit`, the request is counted against that
+   * per-client limit once its jti proved fresh, and against the pending `deferred` checks in the same
+   * statement, whatever the jti.
+   */
+  async verify(assertion: string, bodyClientId: string | undefined, rateLimit?: RateLimitName, deferred?: DeferredChecks): Promise<Client> {
     if (assertion.length > this.config.assertionMaxBytes) throw new ClientAuthenticationFailed('assertion is too large');
     let jws: DecodedJws;
     try {
@@ -91,7 +96,7 @@ export class PrivateKeyJwtVerifier {
     // OIDC Core section 9 / RFC 7523 section 3 item 7: one use per jti, across all replicas, until exp.
     const keepUntil = new Date((identity.exp + this.config.clockSkewSeconds) * 1000);
     const counted = rateLimit ? [{ rule: rateLimit, key: client.clientId }] : [];
-    if (!(await this.replay.consume(client.clientId, identity.jti, keepUntil, this.clock.now(), counted))) {
+    if (!(await this.replay.consume(client.clientId, identity.jti, keepUntil, this.clock.now(), counted, deferred))) {
       throw new ClientAuthenticationFailed('assertion jti was already used');
     }
     return client;

@@ -1,7 +1,7 @@
 import { Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { Clock } from '../../common/clock/clock.js';
-import { RateLimiter } from '../../common/rate-limit/rate-limiter.js';
+import { DeferredChecks, RateLimiter, type RateLimitCheck } from '../../common/rate-limit/rate-limiter.js';
 import { ClientAuthenticationError, ClientAuthenticator } from '../client-auth/client-authenticator.js';
 import { GrantsRepository } from '../grants/grants.repository.js';
 import { RefreshTokensRepository } from '../grants/refresh-tokens.repository.js';
@@ -36,21 +36,40 @@ export class TokenController {
   async token(@Req() request: Request, @Res({ passthrough: true }) response: Response): Promise<TokenResponse> {
     response.setHeader('Cache-Control', 'no-store');
     response.setHeader('Pragma', 'no-cache');
+    const ipCheck: RateLimitCheck = { rule: 'token:ip', key: request.ip ?? 'unknown' };
+    // An address this process already saw refused in the current window is refused before any work.
+    this.rateLimiter.refuseIfKnownOver(ipCheck);
+    // Every request counts against token:ip exactly once, replays and failures included: in the statement
+    // that records the assertion's jti (or counts the client), so it costs no round trip of its own, or,
+    // when the request ends before that, before its answer (a 429 then replaces the error). Over the
+    // limit, a request whose assertion verified has still spent its jti and its token:client count (both
+    // are written in that same statement); any request after it from the address is refused up front.
+    const deferred = new DeferredChecks([ipCheck]);
+    try {
+      const authenticated = await this.authenticate(request, deferred);
+      await this.rateLimiter.enforce(...deferred.take());
+      return await authenticated.grant.handle({ params: authenticated.params, authenticated: authenticated.authenticated, request });
+    } catch (error) {
+      await this.rateLimiter.enforce(...deferred.take());
+      throw error;
+    }
+  }
+
+  private async authenticate(request: Request, deferred: DeferredChecks) {
     const params = OAuthParams.fromForm(request.body, request.header('content-type'));
-    await this.rateLimiter.enforce({ rule: 'token:ip', key: request.ip ?? 'unknown' });
     const grantType = params.get('grant_type');
     if (grantType === undefined) throw new InvalidRequest('The grant_type parameter is required.');
     const grant = this.registry.get(grantType);
     if (!grant) throw new UnsupportedGrantType('This grant type is not supported.');
 
-    const authenticated = await this.authenticator.authenticate(params, request, { clientRateLimit: 'token:client' }).catch(async (error: unknown) => {
+    const authenticated = await this.authenticator.authenticate(params, request, { clientRateLimit: 'token:client', deferred }).catch(async (error: unknown) => {
       if (error instanceof ClientAuthenticationError && grantType === 'refresh_token') await this.revokeIfClientGone(error, params);
       throw error;
     });
     if (!authenticated.client.metadata.grant_types.includes(grantType)) {
       throw new UnauthorizedClient('This client is not allowed to use this grant type.');
     }
-    return grant.handle({ params, authenticated, request });
+    return { params, grant, authenticated };
   }
 
   /**

@@ -14,6 +14,64 @@ export interface RateLimitCheck {
 }
 
 const CLEANUP_EVERY_MS = 60_000;
+/** Most keys remembered as over their limit; past it, expired entries are dropped and new ones not remembered. */
+const OVER_LIMIT_MEMO_SIZE = 10_000;
+
+/**
+ * Checks one request must be counted against exactly once, in whichever database write the request
+ * makes first (so they cost no round trip of their own); what is still pending when the request ends
+ * is counted then.
+ */
+export class DeferredChecks {
+  private pending: RateLimitCheck[];
+
+  constructor(checks: readonly RateLimitCheck[]) {
+    this.pending = [...checks];
+  }
+
+  /** The checks not counted yet; from now on they are the caller's to count. */
+  take(): RateLimitCheck[] {
+    const taken = this.pending;
+    this.pending = [];
+    return taken;
+  }
+}
+
+/**
+ * Per process, the keys the database has already answered as over their limit in a window, until that
+ * window ends. Safe across replicas because it only ever refuses: within one fixed window a counter
+ * never decreases, so once the shared count for (rule, key, window) exceeded the limit, every later
+ * request in that window would be refused by the database too; a new window (or a key never seen
+ * over) always goes to the database, which stays the only authority that admits.
+ */
+export class OverLimitMemo {
+  private readonly until = new Map<string, number>();
+
+  constructor(private readonly maxSize = OVER_LIMIT_MEMO_SIZE) {}
+
+  remember(rule: string, key: string, windowEndMs: number, nowMs: number): void {
+    const id = `${rule}\u0000${key}`;
+    if (!this.until.has(id) && this.until.size >= this.maxSize) {
+      for (const [other, end] of this.until) if (end <= nowMs) this.until.delete(other);
+      if (this.until.size >= this.maxSize) return;
+    }
+    this.until.set(id, Math.max(windowEndMs, this.until.get(id) ?? 0));
+  }
+
+  /** When the key is known to be over its limit at nowMs: the end of that window (ms); otherwise undefined. */
+  overUntil(rule: string, key: string, nowMs: number): number | undefined {
+    const id = `${rule}\u0000${key}`;
+    const end = this.until.get(id);
+    if (end === undefined) return undefined;
+    if (end > nowMs) return end;
+    this.until.delete(id);
+    return undefined;
+  }
+
+  get size(): number {
+    return this.until.size;
+  }
+}
 
 /**
  * Fixed-window counters shared by every replica: one atomic upsert per counter, written together with
@@ -23,6 +81,7 @@ const CLEANUP_EVERY_MS = 60_000;
 @Injectable()
 export class RateLimiter {
   private lastCleanup = 0;
+  private readonly knownOver = new OverLimitMemo();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -42,33 +101,50 @@ export class RateLimiter {
   }
 
   /**
-   * Records a client-assertion jti (single use, see CounterAndJtiWrites) and, only when it was fresh,
-   * counts the request against each rule, in one statement. False for a replayed jti (nothing counted);
-   * throws RateLimitedError when a fresh request exceeds a limit.
+   * Throws RateLimitedError, without counting or asking the database, when this process already learned
+   * from the database that the key is over its limit for the current window (see OverLimitMemo); does
+   * nothing otherwise, so the request must still be counted.
    */
-  async enforceUnlessReplayed(jti: JtiInsert, ...checks: RateLimitCheck[]): Promise<boolean> {
-    const active = checks.filter((check) => this.rules[check.rule]);
+  refuseIfKnownOver(check: RateLimitCheck): void {
+    if (!this.rules[check.rule]) return;
     const now = this.clock.nowMs();
-    const counters = this.increments(active, now);
-    const { jtiFresh, counts } = await this.writes.write({ counters, jti });
-    if (!jtiFresh) return false;
-    this.judge(active, counters, counts, now);
-    return true;
+    const until = this.knownOver.overUntil(check.rule, check.key, now);
+    if (until !== undefined) throw new RateLimitedError((until - now) / 1000, `rate limit ${check.rule} exceeded (known)`);
   }
 
-  private increments(checks: readonly RateLimitCheck[], now: number): CounterIncrement[] {
+  /**
+   * Records a client-assertion jti (single use, see CounterAndJtiWrites) and, in the same statement,
+   * counts the request against `always` (whatever the jti) and, only when the jti was fresh, against
+   * `ifFresh`. False for a replayed jti (unless an `always` limit is exceeded); throws
+   * RateLimitedError when a counted limit is exceeded.
+   */
+  async enforceWithJti(jti: JtiInsert, checks: { readonly ifFresh?: readonly RateLimitCheck[]; readonly always?: readonly RateLimitCheck[] }): Promise<boolean> {
+    const always = (checks.always ?? []).filter((check) => this.rules[check.rule]);
+    const ifFresh = (checks.ifFresh ?? []).filter((check) => this.rules[check.rule]);
+    const now = this.clock.nowMs();
+    const counters = [...this.increments(always, now, true), ...this.increments(ifFresh, now, false)];
+    const { jtiFresh, counts } = await this.writes.write({ counters, jti });
+    this.judge([...always, ...ifFresh], counters, counts, now);
+    return jtiFresh === true;
+  }
+
+  private increments(checks: readonly RateLimitCheck[], now: number, always = false): CounterIncrement[] {
     this.cleanupSometimes(now);
     return checks.map((check) => {
       const windowMs = this.rules[check.rule]!.windowSeconds * 1000;
       const windowStart = new Date(Math.floor(now / windowMs) * windowMs);
-      return { bucket: check.rule, keyHash: sha256Base64Url(check.key), windowStart, windowEnd: new Date(windowStart.getTime() + windowMs) };
+      const counter = { bucket: check.rule, keyHash: sha256Base64Url(check.key), windowStart, windowEnd: new Date(windowStart.getTime() + windowMs) };
+      return always ? { ...counter, always } : counter;
     });
   }
 
+  /** A count of 0 means not counted (a replay's conditional counters). */
   private judge(checks: readonly RateLimitCheck[], counters: readonly CounterIncrement[], counts: readonly number[], now: number): void {
     checks.forEach((check, index) => {
       if (counts[index] > this.rules[check.rule]!.limit) {
-        throw new RateLimitedError((counters[index].windowEnd.getTime() - now) / 1000, `rate limit ${check.rule} exceeded`);
+        const windowEnd = counters[index].windowEnd.getTime();
+        this.knownOver.remember(check.rule, check.key, windowEnd, now);
+        throw new RateLimitedError((windowEnd - now) / 1000, `rate limit ${check.rule} exceeded`);
       }
     });
   }
