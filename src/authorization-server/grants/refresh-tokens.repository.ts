@@ -54,7 +54,9 @@ export interface Rotation {
  * successor only if every condition of the refresh grant holds (right client, unused, unexpired, grant
  * live, same authentication method, scope within the grant, one resource of the grant). The caller
  * checks the same conditions on the returned snapshot to name the failure; a token that passed them but
- * was not rotated lost a race to another use.
+ * was not rotated lost a race to another use. Keep both sides equal (RefreshTokenGrant.handle,
+ * selectAudience, refreshTokenExpiry): a condition only here makes a valid refresh look like a reuse and
+ * revokes its grant; a condition only there consumes the token of a refused request.
  */
 const ROTATE = `
 WITH old AS (

@@ -41,6 +41,7 @@ export class RefreshTokenGrant implements TokenGrant {
     const resources = params.getAll('resource');
     const next = randomToken();
     // Read, check and rotate in one statement; the checks below name the reason when it did not rotate.
+    // They must match the statement's conditions one for one (see ROTATE in refresh-tokens.repository.ts).
     const { record, grant, rotated } = await this.refreshTokens.rotate({
       token: value,
       next,
