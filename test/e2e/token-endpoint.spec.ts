@@ -3,7 +3,7 @@ import { SignJWT, base64url, exportSPKI, importJWK, type CryptoKey } from 'jose'
 import { sha256Base64Url } from '../../src/common/crypto/hash.js';
 import { body } from '../support/http.js';
 import { JWT_BEARER, authorize, clientAssertion, pkce, tokenRequest } from '../support/oauth-client.js';
-import { ALICE, deviceKey, startOAuthFixture, type DeviceKey, type OAuthFixture } from '../support/oauth-fixture.js';
+import { ALICE, deviceKey, machineClientDocument, startOAuthFixture, type DeviceKey, type OAuthFixture } from '../support/oauth-fixture.js';
 
 describe('token endpoint', () => {
   let fixture: OAuthFixture;
@@ -374,12 +374,7 @@ function rateLimitedFixture(rule: 'token:client' | 'token:ip', limit: number) {
   beforeAll(async () => {
     context.fixture = await startOAuthFixture({ env: { RATE_LIMITS: JSON.stringify({ [rule]: { limit, window_seconds: 600 } }) } });
     context.key = await deviceKey();
-    context.machine = context.fixture.clients.add('machine', {
-      redirect_uris: ['https://apps.example/cb'],
-      token_endpoint_auth_method: 'private_key_jwt',
-      jwks: { keys: [context.key.publicJwk] },
-      grant_types: ['client_credentials'],
-    });
+    context.machine = context.fixture.clients.add('machine', machineClientDocument(context.key, 'https://apps.example/cb'));
     context.clientCredentials = (assertion) =>
       tokenRequest(context.fixture.as, { grant_type: 'client_credentials', client_assertion_type: JWT_BEARER, client_assertion: assertion });
   });

@@ -1,7 +1,7 @@
 import { connect } from 'node:net';
 import { DocumentHost } from '../support/document-host.js';
 import { FaultTraffic, latency, OAuthTrafficMix, statusSummary } from '../support/fault-traffic.js';
-import { deviceKey, type DeviceKey } from '../support/oauth-fixture.js';
+import { deviceKey, machineClientDocument, type DeviceKey } from '../support/oauth-fixture.js';
 import { startService, type ServiceProcess } from '../support/service-process.js';
 import { TestClients } from '../support/test-clients.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
@@ -48,7 +48,7 @@ describe('SIGTERM during load (real service process)', () => {
     if (process.env.DATABASE_URL) database = await createTestDatabase();
     clients = await TestClients.start();
     key = await deviceKey();
-    const machine = { token_endpoint_auth_method: 'private_key_jwt' as const, jwks: { keys: [key.publicJwk] }, grant_types: ['client_credentials'], redirect_uris: ['http://127.0.0.1/cb'] };
+    const machine = machineClientDocument(key);
     fastId = clients.add('fast', machine);
     slowHost = await DocumentHost.start();
     slowId = slowHost.url('/slow/client.json');
