@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { sha256Base64Url } from '../../src/common/crypto/hash.js';
 import { loadOrCreateDevelopmentCa } from '../../src/client-backend/attestation/trust/development-ca.js';
@@ -24,7 +25,6 @@ if (!binaries && !required) {
 }
 const describeWithPostgres = binaries || required ? describe : describe.skip;
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const print = (line: string) => process.stdout.write(`faults-database: ${line}\n`);
 const OAUTH = /^(token:|authorize)/;
 

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { ServerResponse } from 'node:http';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { pageAlert } from '../../src/device-simulator/oauth/headless-browser.js';
@@ -15,7 +16,6 @@ const MARGIN_MS = 1500;
 const FAULT_WINDOW_MS = 3500;
 const REDIRECT = 'http://127.0.0.1/cb';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const print = (line: string) => process.stdout.write(`faults-metadata-hosts: ${line}\n`);
 
 /** Streams until the AS hangs up: a body that never ends (trickling) or one far over the size cap (huge). */

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { connect } from 'node:net';
 import { DocumentHost } from '../support/document-host.js';
 import { FaultTraffic, latency, OAuthTrafficMix, statusSummary } from '../support/fault-traffic.js';
@@ -12,7 +13,6 @@ const EXIT_BOUND_MS = GRACE_MS + 3000;
 /** The slow client's document host answers after this long, so its token requests are in flight at SIGTERM. */
 const SLOW_DOCUMENT_MS = 1000;
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const print = (line: string) => process.stdout.write(`faults-shutdown: ${line}\n`);
 
 /** How a new TCP connection to the port ends: accepted, or refused (no hang: bounded by a timer). */
