@@ -1,8 +1,7 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { LoadResult } from './client-backend/load-loop.js';
 import { QUICK } from './lib/bench-env.js';
+import { canPin, firstLine, startNode } from './lib/processes.js';
 import { createScratchDatabase } from './lib/scratch-database.js';
 import { printTable, type Row } from './lib/table.js';
 
@@ -18,35 +17,14 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const DOCUMENT_SECONDS = Number(process.env.BENCH_SECONDS ?? (QUICK ? 1 : 5));
 const CEILING_SECONDS = QUICK ? '1' : '3';
 const script = (name: string) => fileURLToPath(new URL(`./client-backend/${name}.js`, import.meta.url));
-const pinning = spawnSync('taskset', ['-c', '0', 'true']).status === 0;
 
-function start(name: string, core: number, env: Record<string, string> = {}): ChildProcess {
-  const [command, args] = pinning ? ['taskset', ['-c', String(core), process.execPath, script(name)]] : [process.execPath, [script(name)]];
-  return spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
-}
-
-function firstLine(child: ChildProcess, timeoutMs: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('timed out waiting for output')), timeoutMs);
-    child.once('exit', (code) => reject(new Error(`exited with code ${code}`)));
-    createInterface({ input: child.stdout! }).once('line', (line) => {
-      clearTimeout(timer);
-      resolve(line);
-    });
-  });
-}
+const start = (name: string, core: number, env: Record<string, string> = {}) => startNode(script(name), [], env, core);
 
 const rate = (result: LoadResult) => `${Math.round(result.perSecond)}/s`;
 const latency = (result: LoadResult) => `p50 ${result.p50Ms.toFixed(1)} ms, p99 ${result.p99Ms.toFixed(1)} ms`;
 
 const scratch = process.env.DATABASE_URL ? await createScratchDatabase(process.env.DATABASE_URL) : undefined;
 const server = start('server', 0, scratch ? { BENCH_SERVER_DATABASE_URL: scratch.url } : {});
-const stopServer = () =>
-  new Promise<void>((resolve) => {
-    if (server.exitCode !== null || server.signalCode !== null) return resolve();
-    server.once('exit', () => resolve());
-    server.kill('SIGTERM');
-  });
 try {
   const urls = JSON.parse(await firstLine(server, 60_000)) as { backend: string; hello: string; dataDir: string; database: string };
   const plan = { ...urls, registrations: REGISTRATIONS, concurrency: CONCURRENCY, documentSeconds: DOCUMENT_SECONDS };
@@ -57,7 +35,7 @@ try {
     buildSeconds: number;
     rounds: Array<{ documents: LoadResult; hello: LoadResult }>;
   };
-  await stopServer();
+  await server.stop();
   const ceiling = JSON.parse(await firstLine(start('library-ceiling', 0, { BENCH_CEILING_SECONDS: CEILING_SECONDS }), 120_000)) as { perSecond: number; msEach: number };
   const best = (pick: (round: { documents: LoadResult; hello: LoadResult }) => LoadResult) =>
     results.rounds.map(pick).reduce((a, b) => (a.perSecond >= b.perSecond ? a : b));
@@ -91,13 +69,13 @@ try {
     { what: '  latency', figure: latency(documents), baseline: latency(hello), ratio: '' },
   ];
   printTable(
-    `client backend benchmark: database ${urls.database}, ${pinning ? 'server on core 0, load generator on core 1' : 'taskset unavailable: processes not pinned'}`,
+    `client backend benchmark: database ${urls.database}, ${canPin ? 'server on core 0, load generator on core 1' : 'taskset unavailable: processes not pinned'}`,
     rows,
   );
   console.log(`(attestations built beforehand by the load generator in ${results.buildSeconds.toFixed(1)} s; not timed)`);
   const failures = Object.entries(results.registered.statuses).filter(([status]) => status !== '201');
   if (failures.length > 0) console.log(`registration statuses other than 201: ${JSON.stringify(Object.fromEntries(failures))}`);
 } finally {
-  await stopServer();
+  await server.stop();
   await scratch?.drop();
 }

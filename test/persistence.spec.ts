@@ -1,6 +1,5 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe(`persistence on ${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'}`, () => {
   let database: TestDatabase;

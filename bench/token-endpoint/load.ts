@@ -1,5 +1,6 @@
 import { createPrivateKey, randomBytes, sign, type JsonWebKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { JWT_BEARER_ASSERTION_TYPE } from '../../src/authorization-server/client-auth/assertion-claims.js';
 import { runLoad, type LoadResult } from '../lib/http-load.js';
 import { BENCH_CLIENT_ID, BENCH_RESOURCE, BENCH_SCOPE, readJsonEnv } from './plan.js';
 
@@ -39,7 +40,6 @@ export interface LoadRun extends LoadResult {
 /** results[target][grant] = one LoadRun per round */
 export type LoadReport = Record<string, Record<GrantName, LoadRun[]>>;
 
-const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 const plan = readJsonEnv<LoadPlan>('BENCH_LOAD_PLAN');
 const key = createPrivateKey({ key: plan.privateJwk, format: 'jwk' });
 const header = Buffer.from(JSON.stringify({ alg: 'ES256', kid: plan.privateJwk.kid })).toString('base64url');
@@ -94,7 +94,7 @@ async function measure(target: LoadTarget, grant: GrantName, durationMs: number)
   const supply = new AssertionSupply(target.issuer, Math.ceil((expected * (durationMs + plan.warmupMs)) / 1000) + plan.concurrency);
   const chains = refreshChains.get(target.name)!;
   const form = (worker: number) => {
-    const fields: Record<string, string> = { grant_type: grant, client_assertion_type: JWT_BEARER, client_assertion: supply.next(), resource: BENCH_RESOURCE, scope: BENCH_SCOPE };
+    const fields: Record<string, string> = { grant_type: grant, client_assertion_type: JWT_BEARER_ASSERTION_TYPE, client_assertion: supply.next(), resource: BENCH_RESOURCE, scope: BENCH_SCOPE };
     if (grant === 'refresh_token') fields.refresh_token = chains.current[worker];
     return new URLSearchParams(fields).toString();
   };

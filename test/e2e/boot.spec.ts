@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { JWK } from 'jose';
 import { freePort, runNode, waitForHttp } from '../support/processes.js';
+import { MAIN } from '../support/service-process.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 import { TEST_KEK } from '../support/test-system.js';
 
-const MAIN = 'dist/src/main.js';
 const usePostgres = Boolean(process.env.DATABASE_URL);
 
 describe('booting the built service', () => {

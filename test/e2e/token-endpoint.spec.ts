@@ -3,7 +3,7 @@ import { SignJWT, base64url, exportSPKI, importJWK, type CryptoKey } from 'jose'
 import { sha256Base64Url } from '../../src/common/crypto/hash.js';
 import { body } from '../support/http.js';
 import { JWT_BEARER, authorize, clientAssertion, pkce, tokenRequest } from '../support/oauth-client.js';
-import { ALICE, deviceKey, startOAuthFixture, type DeviceKey, type OAuthFixture } from '../support/oauth-fixture.js';
+import { ALICE, deviceKey, machineClientDocument, startOAuthFixture, type DeviceKey, type OAuthFixture } from '../support/oauth-fixture.js';
 
 describe('token endpoint', () => {
   let fixture: OAuthFixture;
@@ -364,76 +364,65 @@ describe('token endpoint', () => {
   }
 });
 
+/**
+ * Registers a fixture whose token endpoint allows `limit` requests per `rule` in a 10-minute window,
+ * with one private_key_jwt client allowed client_credentials; started before and stopped after the
+ * enclosing describe's tests.
+ */
+function rateLimitedFixture(rule: 'token:client' | 'token:ip', limit: number) {
+  const context = {} as { fixture: OAuthFixture; key: DeviceKey; machine: string; clientCredentials(assertion: string): Promise<Response> };
+  beforeAll(async () => {
+    context.fixture = await startOAuthFixture({ env: { RATE_LIMITS: JSON.stringify({ [rule]: { limit, window_seconds: 600 } }) } });
+    context.key = await deviceKey();
+    context.machine = context.fixture.clients.add('machine', machineClientDocument(context.key, 'https://apps.example/cb'));
+    context.clientCredentials = (assertion) =>
+      tokenRequest(context.fixture.as, { grant_type: 'client_credentials', client_assertion_type: JWT_BEARER, client_assertion: assertion });
+  });
+  afterAll(() => context.fixture.stop());
+  return context;
+}
+
 describe('token endpoint rate limit per client', () => {
-  let fixture: OAuthFixture;
-  let key: DeviceKey;
-  let machine: string;
+  const limited = rateLimitedFixture('token:client', 2);
   let publicId: string;
 
-  beforeAll(async () => {
-    fixture = await startOAuthFixture({ env: { RATE_LIMITS: JSON.stringify({ 'token:client': { limit: 2, window_seconds: 600 } }) } });
-    key = await deviceKey();
-    machine = fixture.clients.add('limited', {
-      redirect_uris: ['https://apps.example/cb'],
-      token_endpoint_auth_method: 'private_key_jwt',
-      jwks: { keys: [key.publicJwk] },
-      grant_types: ['client_credentials'],
-    });
-    publicId = fixture.clients.add('limited-public', { redirect_uris: ['http://127.0.0.1/cb'] });
+  beforeAll(() => {
+    publicId = limited.fixture.clients.add('limited-public', { redirect_uris: ['http://127.0.0.1/cb'] });
   });
 
-  afterAll(() => fixture.stop());
-
   it('counts a private_key_jwt request only once its assertion proved fresh, and answers 429 past the limit', async () => {
-    const request = (assertion: string) =>
-      tokenRequest(fixture.as, { grant_type: 'client_credentials', client_assertion_type: JWT_BEARER, client_assertion: assertion });
+    const { fixture, key, machine, clientCredentials: request } = limited;
     const first = await fixture.assertion(machine, key);
     expect((await request(first)).status).toBe(200);
     // A replay is refused and spends none of the client's quota.
     expect((await request(first)).status).toBe(401);
     expect((await request(await fixture.assertion(machine, key))).status).toBe(200);
-    const limited = await request(await fixture.assertion(machine, key));
-    expect(limited.status).toBe(429);
-    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+    const refused = await request(await fixture.assertion(machine, key));
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
   });
 
   it('counts clients of other authentication methods after they are identified', async () => {
     const statuses = [];
     for (let i = 0; i < 3; i += 1) {
-      statuses.push((await tokenRequest(fixture.as, { grant_type: 'refresh_token', refresh_token: 'unknown', client_id: publicId })).status);
+      statuses.push((await tokenRequest(limited.fixture.as, { grant_type: 'refresh_token', refresh_token: 'unknown', client_id: publicId })).status);
     }
     expect(statuses).toEqual([400, 400, 429]);
   });
 });
 
 describe('token endpoint rate limit per address', () => {
-  let fixture: OAuthFixture;
-  let key: DeviceKey;
-  let machine: string;
-
-  beforeAll(async () => {
-    fixture = await startOAuthFixture({ env: { RATE_LIMITS: JSON.stringify({ 'token:ip': { limit: 4, window_seconds: 600 } }) } });
-    key = await deviceKey();
-    machine = fixture.clients.add('machine', {
-      redirect_uris: ['https://apps.example/cb'],
-      token_endpoint_auth_method: 'private_key_jwt',
-      jwks: { keys: [key.publicJwk] },
-      grant_types: ['client_credentials'],
-    });
-  });
-
-  afterAll(() => fixture.stop());
+  const limited = rateLimitedFixture('token:ip', 4);
 
   it('counts every request, malformed, replayed or badly signed ones too, and refuses past the limit', async () => {
-    const request = (assertion: string) =>
-      tokenRequest(fixture.as, { grant_type: 'client_credentials', client_assertion_type: JWT_BEARER, client_assertion: assertion });
+    const { fixture, key, machine, clientCredentials: request } = limited;
     const first = await fixture.assertion(machine, key);
     const statuses = [(await tokenRequest(fixture.as, { client_id: machine })).status, (await request(first)).status, (await request(first)).status];
     statuses.push((await request(await fixture.assertion(machine, await deviceKey()))).status);
     expect(statuses).toEqual([400, 200, 401, 401]);
-    const limited = await request(await fixture.assertion(machine, key));
-    expect(limited.status).toBe(429);
-    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+    const refused = await request(await fixture.assertion(machine, key));
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
     expect((await tokenRequest(fixture.as, { client_id: machine })).status).toBe(429);
   });
 });

@@ -1,10 +1,11 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { sha256Base64Url } from '../../src/common/crypto/hash.js';
 import { loadOrCreateDevelopmentCa } from '../../src/client-backend/attestation/trust/development-ca.js';
 import { AttestationFactory } from '../fixtures/attestation/attestation-factory.js';
 import { testPkiFromDevelopmentCa } from '../fixtures/attestation/test-pki.js';
 import { FaultTraffic, latency, OAuthTrafficMix, statusSummary, type Sample } from '../support/fault-traffic.js';
-import { ALICE, deviceKey, type DeviceKey } from '../support/oauth-fixture.js';
+import { ALICE, deviceKey, machineClientDocument, type DeviceKey } from '../support/oauth-fixture.js';
 import { runCli, startService, type ServiceProcess } from '../support/service-process.js';
 import { TestClients } from '../support/test-clients.js';
 import { postgresBinDir, startThrowawayPostgres, type ThrowawayPostgres } from '../support/throwaway-postgres.js';
@@ -24,7 +25,6 @@ if (!binaries && !required) {
 }
 const describeWithPostgres = binaries || required ? describe : describe.skip;
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const print = (line: string) => process.stdout.write(`faults-database: ${line}\n`);
 const OAUTH = /^(token:|authorize)/;
 
@@ -41,12 +41,7 @@ describeWithPostgres('PostgreSQL outages under traffic (real service process, th
     database = await startThrowawayPostgres();
     clients = await TestClients.start();
     machineKey = await deviceKey();
-    machineId = clients.add('machine', {
-      redirect_uris: ['http://127.0.0.1/cb'],
-      token_endpoint_auth_method: 'private_key_jwt',
-      jwks: { keys: [machineKey.publicJwk] },
-      grant_types: ['client_credentials'],
-    });
+    machineId = clients.add('machine', machineClientDocument(machineKey));
     appId = clients.add('app', { redirect_uris: ['http://127.0.0.1/cb'] });
     service = await startService({
       roles: ['authorization-server', 'client-backend'],

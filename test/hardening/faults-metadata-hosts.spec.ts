@@ -1,10 +1,11 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { ServerResponse } from 'node:http';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { pageAlert } from '../../src/device-simulator/oauth/headless-browser.js';
 import { clientProblemMessage } from '../../src/authorization-server/authorize/client-problem.js';
 import { DocumentHost } from '../support/document-host.js';
 import { FaultTraffic, latency, OAuthTrafficMix } from '../support/fault-traffic.js';
-import { deviceKey, startOAuthFixture, type DeviceKey, type OAuthFixture } from '../support/oauth-fixture.js';
+import { deviceKey, machineClientDocument, startOAuthFixture, type DeviceKey, type OAuthFixture } from '../support/oauth-fixture.js';
 import { pkce } from '../support/oauth-client.js';
 import { freePort } from '../support/processes.js';
 
@@ -15,7 +16,6 @@ const MARGIN_MS = 1500;
 const FAULT_WINDOW_MS = 3500;
 const REDIRECT = 'http://127.0.0.1/cb';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const print = (line: string) => process.stdout.write(`faults-metadata-hosts: ${line}\n`);
 
 /** Streams until the AS hangs up: a body that never ends (trickling) or one far over the size cap (huge). */
@@ -90,12 +90,7 @@ describe('CIMD metadata hosts that fail, while a healthy client keeps working', 
     fixture = await startOAuthFixture({ env: { FETCH_TIMEOUT_MS: String(FETCH_TIMEOUT_MS), FETCH_CONNECT_TIMEOUT_MS: String(FETCH_CONNECT_TIMEOUT_MS), LOG_LEVEL: 'info' } });
     healthyKey = await deviceKey();
     // no-cache: the AS revalidates the healthy document on every request, so its fetches run beside the faulty ones.
-    healthyId = fixture.clients.add('healthy', {
-      redirect_uris: [REDIRECT],
-      token_endpoint_auth_method: 'private_key_jwt',
-      jwks: { keys: [healthyKey.publicJwk] },
-      grant_types: ['client_credentials'],
-    });
+    healthyId = fixture.clients.add('healthy', machineClientDocument(healthyKey, REDIRECT));
     for (const fault of FAULTS) {
       // One host per fault: the per-host fetch cap of one fault never touches another.
       const host = await DocumentHost.start();

@@ -1,7 +1,8 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { connect } from 'node:net';
 import { DocumentHost } from '../support/document-host.js';
 import { FaultTraffic, latency, OAuthTrafficMix, statusSummary } from '../support/fault-traffic.js';
-import { deviceKey, type DeviceKey } from '../support/oauth-fixture.js';
+import { deviceKey, machineClientDocument, type DeviceKey } from '../support/oauth-fixture.js';
 import { startService, type ServiceProcess } from '../support/service-process.js';
 import { TestClients } from '../support/test-clients.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
@@ -12,7 +13,6 @@ const EXIT_BOUND_MS = GRACE_MS + 3000;
 /** The slow client's document host answers after this long, so its token requests are in flight at SIGTERM. */
 const SLOW_DOCUMENT_MS = 1000;
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const print = (line: string) => process.stdout.write(`faults-shutdown: ${line}\n`);
 
 /** How a new TCP connection to the port ends: accepted, or refused (no hang: bounded by a timer). */
@@ -48,7 +48,7 @@ describe('SIGTERM during load (real service process)', () => {
     if (process.env.DATABASE_URL) database = await createTestDatabase();
     clients = await TestClients.start();
     key = await deviceKey();
-    const machine = { token_endpoint_auth_method: 'private_key_jwt' as const, jwks: { keys: [key.publicJwk] }, grant_types: ['client_credentials'], redirect_uris: ['http://127.0.0.1/cb'] };
+    const machine = machineClientDocument(key);
     fastId = clients.add('fast', machine);
     slowHost = await DocumentHost.start();
     slowId = slowHost.url('/slow/client.json');

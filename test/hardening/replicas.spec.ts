@@ -3,7 +3,7 @@ import { BackendClient, type ChallengeResponse } from '../../src/device-simulato
 import { AttestationFactory } from '../fixtures/attestation/attestation-factory.js';
 import { body } from '../support/http.js';
 import { JWT_BEARER, authorize, clientAssertion, tokenRequest } from '../support/oauth-client.js';
-import { deviceKey, type DeviceKey } from '../support/oauth-fixture.js';
+import { deviceKey, machineClientDocument, type DeviceKey } from '../support/oauth-fixture.js';
 import { ReplicaSet, describeOnPostgres } from '../support/replicas.js';
 import type { RoundRobinProxy } from '../support/round-robin-proxy.js';
 import { TestClients } from '../support/test-clients.js';
@@ -94,7 +94,7 @@ describeOnPostgres('two authorization servers and two client backends on one Pos
   });
 
   function machineClient(name: string, key: DeviceKey): string {
-    return clients.add(name, { redirect_uris: [REDIRECT], token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [key.publicJwk] }, grant_types: ['client_credentials'] });
+    return clients.add(name, machineClientDocument(key, REDIRECT));
   }
 
   type SigningKey = Pick<DeviceKey, 'privateKey' | 'kid'>;

@@ -49,7 +49,7 @@ export function statusSummary(samples: readonly Sample[]): string {
   return [...counts].map(([key, count]) => `${key} x${count}`).join(', ');
 }
 
-export class UnexpectedAnswer extends Error {
+class UnexpectedAnswer extends Error {
   constructor(
     readonly kind: string,
     readonly status: number,

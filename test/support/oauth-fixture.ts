@@ -1,7 +1,7 @@
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, type CryptoKey, type JWK } from 'jose';
 import { UsersService } from '../../src/authorization-server/users/users.service.js';
 import { clientAssertion, type AssertionOptions } from './oauth-client.js';
-import { TestClients } from './test-clients.js';
+import { TestClients, type ClientDocument } from './test-clients.js';
 import { startTestSystem, type TestSystem, type TestSystemOptions } from './test-system.js';
 
 export interface DeviceKey {
@@ -15,6 +15,11 @@ export async function deviceKey(alg: 'ES256' | 'RS256' | 'EdDSA' = 'ES256'): Pro
   const jwk = await exportJWK(pair.publicKey);
   const kid = await calculateJwkThumbprint(jwk);
   return { privateKey: pair.privateKey, publicJwk: { ...jwk, kid, alg, use: 'sig' }, kid };
+}
+
+/** The document of a machine client: private_key_jwt with one key (RFC 7523), client_credentials only. */
+export function machineClientDocument(key: DeviceKey, redirectUri = 'http://127.0.0.1/cb'): ClientDocument {
+  return { redirect_uris: [redirectUri], token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [key.publicJwk] }, grant_types: ['client_credentials'] };
 }
 
 export interface OAuthFixture {

@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
+import { createScratchDatabase } from '../../bench/lib/scratch-database.js';
 import type { DatabaseConfig } from '../../src/config/sections/database.js';
 import { createPglite, openDatabase, type Database } from '../../src/persistence/database.js';
 
@@ -23,23 +22,14 @@ export const TEST_DATABASE_CONFIG: DatabaseConfig = {
 export async function createTestDatabase(): Promise<TestDatabase> {
   const adminUrl = process.env.DATABASE_URL;
   if (adminUrl) {
-    const name = `acimd_test_${Math.floor(Date.now() / 1000)}_${randomBytes(4).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: adminUrl });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE "${name}"`);
-    await admin.end();
-    const url = new URL(adminUrl);
-    url.pathname = `/${name}`;
-    const database = await openDatabase({ ...TEST_DATABASE_CONFIG, url: url.toString() });
+    const scratch = await createScratchDatabase(adminUrl, 'acimd_test');
+    const database = await openDatabase({ ...TEST_DATABASE_CONFIG, url: scratch.url });
     return {
       ...database,
-      url: url.toString(),
+      url: scratch.url,
       async close() {
         await database.close();
-        const cleanup = new pg.Client({ connectionString: adminUrl });
-        await cleanup.connect();
-        await cleanup.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-        await cleanup.end();
+        await scratch.drop();
       },
     };
   }
