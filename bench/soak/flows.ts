@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { callTool, resultText } from '../../src/device-simulator/mcp/call-tool.js';
-import { authorizeApp, exchangeCode, refresh, TokenError, type AppIdentity, type Tokens } from '../../src/device-simulator/oauth/app-authorization.js';
+import { authorizeApp, exchangeCode, postToken, refresh, type AppIdentity, type Tokens } from '../../src/device-simulator/oauth/app-authorization.js';
 import { loopbackRedirect } from '../../src/device-simulator/oauth/app-session.js';
 import type { Discovered } from '../../src/device-simulator/oauth/discovery.js';
 import { registerSimulatedDevice, type SimulatedFormat } from '../../src/device-simulator/simulated-device.js';
@@ -52,7 +52,7 @@ export async function publicRound(context: FlowContext, step: Step, clientId: st
   const app: AppIdentity = { clientId, privateJwk: {} };
   await roundAfterRegistration(context, step, app, {
     exchange: (grant) =>
-      publicToken(context.discovered, {
+      postToken(context.discovered, {
         grant_type: 'authorization_code',
         client_id: clientId,
         code: grant.code,
@@ -61,7 +61,7 @@ export async function publicRound(context: FlowContext, step: Step, clientId: st
         resource: context.discovered.resource,
       }),
     refresh: (refreshToken) =>
-      publicToken(context.discovered, { grant_type: 'refresh_token', client_id: clientId, refresh_token: refreshToken, resource: context.discovered.resource }),
+      postToken(context.discovered, { grant_type: 'refresh_token', client_id: clientId, refresh_token: refreshToken, resource: context.discovered.resource }),
   });
 }
 
@@ -80,14 +80,3 @@ async function roundAfterRegistration(context: FlowContext, step: Step, app: App
   await useTools(context, step, refreshed, false);
 }
 
-async function publicToken(discovered: Discovered, fields: Record<string, string>): Promise<Tokens> {
-  const response = await fetch(discovered.tokenEndpoint, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-    body: new URLSearchParams(fields).toString(),
-    signal: AbortSignal.timeout(10_000),
-  });
-  const body = (await response.json().catch(() => ({}))) as Record<string, unknown>;
-  if (response.status !== 200) throw new TokenError(response.status, String(body.error ?? 'unknown_error'), String(body.error_description ?? `status ${response.status}`));
-  return body as unknown as Tokens;
-}

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { SignJWT, decodeJwt, type CryptoKey, type JWTPayload, type KeyObject } from 'jose';
 import { s256 } from '../../src/authorization-server/authorize/checks/pkce.js';
+import { JWT_BEARER_ASSERTION_TYPE } from '../../src/authorization-server/client-auth/assertion-claims.js';
 import { completeAuthorization } from '../../src/device-simulator/oauth/headless-browser.js';
 import { UserAgent } from './user-agent.js';
 
@@ -42,7 +43,7 @@ export async function clientAssertion(options: AssertionOptions): Promise<string
   return new SignJWT(payload).setProtectedHeader(header as never).sign(options.key);
 }
 
-export const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
+export const JWT_BEARER = JWT_BEARER_ASSERTION_TYPE;
 
 export interface AuthorizeOptions {
   readonly as: string;

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { JWK } from 'jose';
+import { JWT_BEARER_ASSERTION_TYPE } from '../../authorization-server/client-auth/assertion-claims.js';
 import { signClientAssertion } from '../client-assertion.js';
 import type { Discovered } from './discovery.js';
 import { completeAuthorization, HeadlessBrowser } from './headless-browser.js';
@@ -68,17 +69,12 @@ export async function authorizeApp(
   return { code, verifier, redirectUri: options.redirectUri };
 }
 
-/** A token endpoint call authenticated with private_key_jwt (a fresh assertion each time). */
-export async function tokenRequest(discovered: Discovered, app: AppIdentity, fields: Record<string, string>): Promise<Tokens> {
-  const assertion = await signClientAssertion({ privateJwk: app.privateJwk, clientId: app.clientId, audience: discovered.issuer });
+/** A token endpoint call with these form fields as they are (a public client sends its client_id in them). */
+export async function postToken(discovered: Discovered, fields: Record<string, string>): Promise<Tokens> {
   const response = await fetch(discovered.tokenEndpoint, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-    body: new URLSearchParams({
-      ...fields,
-      client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
-      client_assertion: assertion,
-    }).toString(),
+    body: new URLSearchParams(fields).toString(),
     signal: AbortSignal.timeout(10_000),
   });
   const body = (await response.json().catch(() => ({}))) as Record<string, unknown>;
@@ -86,6 +82,12 @@ export async function tokenRequest(discovered: Discovered, app: AppIdentity, fie
     throw new TokenError(response.status, String(body.error ?? 'unknown_error'), String(body.error_description ?? `status ${response.status}`));
   }
   return body as unknown as Tokens;
+}
+
+/** A token endpoint call authenticated with private_key_jwt (a fresh assertion each time). */
+export async function tokenRequest(discovered: Discovered, app: AppIdentity, fields: Record<string, string>): Promise<Tokens> {
+  const assertion = await signClientAssertion({ privateJwk: app.privateJwk, clientId: app.clientId, audience: discovered.issuer });
+  return postToken(discovered, { ...fields, client_assertion_type: JWT_BEARER_ASSERTION_TYPE, client_assertion: assertion });
 }
 
 export function exchangeCode(discovered: Discovered, app: AppIdentity, grant: { code: string; verifier: string; redirectUri: string }): Promise<Tokens> {
