@@ -10,6 +10,7 @@ import { runCli, startService, type ServiceProcess } from '../support/service-pr
 import { TestClients } from '../support/test-clients.js';
 import { postgresBinDir, startThrowawayPostgres, type ThrowawayPostgres } from '../support/throwaway-postgres.js';
 import { UserAgent } from '../support/user-agent.js';
+import { describeNeedingPostgres } from '../support/describe-needing-postgres.js';
 
 /** Every answer while the database is gone or hung must come within this bound (no hang). */
 const ANSWER_BOUND_MS = 4000;
@@ -19,16 +20,10 @@ const STATEMENT_TIMEOUT_MS = 1500;
 const CONNECT_TIMEOUT_MS = 1000;
 
 const binaries = postgresBinDir();
-const required = process.env.REQUIRE_POSTGRES === '1';
-if (!binaries && !required) {
-  process.stdout.write('faults-database.spec: skipped, no PostgreSQL server binaries (initdb, pg_ctl) under /usr/lib/postgresql; set REQUIRE_POSTGRES=1 to fail instead\n');
-}
-const describeWithPostgres = binaries || required ? describe : describe.skip;
-
 const print = (line: string) => process.stdout.write(`faults-database: ${line}\n`);
 const OAUTH = /^(token:|authorize)/;
 
-describeWithPostgres('PostgreSQL outages under traffic (real service process, throwaway cluster)', () => {
+describeNeedingPostgres('PostgreSQL outages under traffic (real service process, throwaway cluster)', Boolean(binaries), 'no PostgreSQL server binaries (initdb, pg_ctl) under /usr/lib/postgresql', () => {
   let database: ThrowawayPostgres;
   let service: ServiceProcess;
   let clients: TestClients;

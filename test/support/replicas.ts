@@ -2,27 +2,14 @@ import type { Exited } from './processes.js';
 import { RoundRobinProxy } from './round-robin-proxy.js';
 import { startService, type ServiceProcess } from './service-process.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
+import { describeNeedingPostgres } from './describe-needing-postgres.js';
 
 /** Replicas need a database several processes share: PostgreSQL, named by DATABASE_URL. */
 export const postgresAvailable = Boolean(process.env.DATABASE_URL);
 
-/**
- * A describe block that needs PostgreSQL: without DATABASE_URL it is skipped with a notice, unless
- * REQUIRE_POSTGRES=1 (CI's PostgreSQL pass sets it), when it fails instead.
- */
+/** A describe block for replicas: skipped with a notice without DATABASE_URL (see describeNeedingPostgres). */
 export function describeOnPostgres(name: string, body: () => void): void {
-  if (postgresAvailable) {
-    describe(name, body);
-  } else if (process.env.REQUIRE_POSTGRES === '1') {
-    describe(name, () => {
-      it('has a PostgreSQL server to run on', () => {
-        throw new Error('REQUIRE_POSTGRES=1 is set but DATABASE_URL is not: these tests need a PostgreSQL server');
-      });
-    });
-  } else {
-    process.stderr.write(`skipped (DATABASE_URL is not set; they need a PostgreSQL server several processes share): ${name}\n`);
-    describe.skip(name, body);
-  }
+  describeNeedingPostgres(name, postgresAvailable, 'DATABASE_URL is not set; these tests need a PostgreSQL server several processes share', body);
 }
 
 /** Upper bound on one replica's lifetime: a forgotten process kills itself. */
