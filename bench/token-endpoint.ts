@@ -4,8 +4,8 @@ import { createScratchDatabase } from './lib/scratch-database.js';
 import { canPin, firstLine, startNode, type Started } from './lib/processes.js';
 import { QUICK } from './lib/bench-env.js';
 import { ms, perSecond, printTable, ratio, type Row } from './lib/table.js';
-import type { GrantName, LoadPlan, LoadReport, LoadRun } from './token-endpoint/load.js';
-import type { ServerPlan, ServerReady } from './token-endpoint/plan.js';
+import type { LoadPlan, LoadReport, LoadRun } from './token-endpoint/load.js';
+import { GRANTS, type GrantName, type ServerPlan, type ServerReady } from './token-endpoint/plan.js';
 
 /**
  * `npm run bench:token-endpoint`: tokens per second and p50/p99 latency of the token endpoint for
@@ -14,6 +14,7 @@ import type { ServerPlan, ServerReady } from './token-endpoint/plan.js';
  * (taskset, when present). Loopback only; bounded: BENCH_ROUNDS x BENCH_ROUND_MS per server and grant.
  * With DATABASE_URL, our server uses a scratch database on that PostgreSQL server (created and dropped
  * here), so every assertion jti is recorded in PostgreSQL; otherwise an in-memory PGlite.
+ * BENCH_GRANTS: which grants to measure (default client_credentials,refresh_token).
  * BENCH_CPU_PROFILE_DIR: our server runs with --cpu-prof and writes its .cpuprofile there when stopped.
  */
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 50);
@@ -24,6 +25,9 @@ const P99_GOAL_MS = 50;
 const OURS = 'attested-cimd';
 const BASELINE = 'oidc-provider';
 const script = (name: string) => fileURLToPath(new URL(`./token-endpoint/${name}.js`, import.meta.url));
+const grants = (process.env.BENCH_GRANTS ?? GRANTS.join(',')).split(',').map((grant) => grant.trim()) as GrantName[];
+const unknownGrant = grants.find((grant) => !GRANTS.includes(grant));
+if (unknownGrant !== undefined || grants.length === 0) throw new Error(`BENCH_GRANTS: a comma-separated list of ${GRANTS.join(', ')} (got "${process.env.BENCH_GRANTS}")`);
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
@@ -52,6 +56,7 @@ try {
     rounds: ROUNDS,
     roundMs: ROUND_MS,
     warmupMs: 500,
+    grants,
   };
   process.stdout.write(
     `token endpoint benchmark: private_key_jwt (ES256, a fresh assertion per request), c=${CONCURRENCY}, median of ${ROUNDS} x ${ROUND_MS / 1000} s per server and grant; ` +
@@ -63,9 +68,9 @@ try {
 
   const rows: Row[] = [];
   const notes: string[] = [];
-  for (const grant of ['client_credentials', 'refresh_token'] as GrantName[]) {
-    const mine = report[OURS][grant];
-    const theirs = report[BASELINE][grant];
+  for (const grant of grants) {
+    const mine = report[OURS][grant]!;
+    const theirs = report[BASELINE][grant]!;
     const figure = (runs: LoadRun[], pick: (run: LoadRun) => number) => median(runs.map(pick));
     // Rounds of both servers ran back to back, so the median of per-round ratios cancels most drift.
     const rateRatio = median(mine.map((run, i) => run.perSecond / theirs[i].perSecond));

@@ -2,15 +2,13 @@ import { createPrivateKey, randomBytes, sign, type JsonWebKey } from 'node:crypt
 import { readFileSync } from 'node:fs';
 import { JWT_BEARER_ASSERTION_TYPE } from '../../src/authorization-server/client-auth/assertion-claims.js';
 import { runLoad, type LoadResult } from '../lib/http-load.js';
-import { BENCH_CLIENT_ID, BENCH_RESOURCE, BENCH_SCOPE, readJsonEnv } from './plan.js';
+import { BENCH_CLIENT_ID, BENCH_RESOURCE, BENCH_SCOPE, readJsonEnv, type GrantName } from './plan.js';
 
 /**
  * The load generator of bench:token-endpoint, in its own process (pinned to its own core by the
  * caller). Every request carries a client assertion never sent before; they are signed before each
  * timed window, so signing does not count. Refresh requests follow one rotation chain per connection.
  */
-export type GrantName = 'client_credentials' | 'refresh_token';
-export const GRANTS: readonly GrantName[] = ['client_credentials', 'refresh_token'];
 
 export interface LoadTarget {
   readonly name: string;
@@ -28,6 +26,8 @@ export interface LoadPlan {
   readonly rounds: number;
   readonly roundMs: number;
   readonly warmupMs: number;
+  /** The grants to measure, in this order. */
+  readonly grants: readonly GrantName[];
 }
 
 export interface LoadRun extends LoadResult {
@@ -38,7 +38,7 @@ export interface LoadRun extends LoadResult {
 }
 
 /** results[target][grant] = one LoadRun per round */
-export type LoadReport = Record<string, Record<GrantName, LoadRun[]>>;
+export type LoadReport = Record<string, Partial<Record<GrantName, LoadRun[]>>>;
 
 const plan = readJsonEnv<LoadPlan>('BENCH_LOAD_PLAN');
 const key = createPrivateKey({ key: plan.privateJwk, format: 'jwk' });
@@ -127,16 +127,16 @@ async function measure(target: LoadTarget, grant: GrantName, durationMs: number)
 }
 
 const report: LoadReport = {};
-const runs = plan.targets.flatMap((target) => GRANTS.map((grant) => ({ target, grant })));
+const runs = plan.targets.flatMap((target) => plan.grants.map((grant) => ({ target, grant })));
 for (const { target, grant } of runs) {
-  report[target.name] ??= { client_credentials: [], refresh_token: [] };
+  report[target.name] ??= Object.fromEntries(plan.grants.map((grant) => [grant, []]));
   await measure(target, grant, 2000); // warm-up: JIT, pools, caches; not reported
 }
 for (let round = 0; round < plan.rounds; round += 1) {
   // Rotate the order each round so drift on the shared machine does not favour one server.
   for (let i = 0; i < runs.length; i += 1) {
     const { target, grant } = runs[(round + i) % runs.length];
-    report[target.name][grant].push(await measure(target, grant, plan.roundMs));
+    report[target.name][grant]!.push(await measure(target, grant, plan.roundMs));
   }
 }
 process.stdout.write(`${JSON.stringify(report)}\n`);

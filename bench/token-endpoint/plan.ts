@@ -6,6 +6,9 @@ export const BENCH_RESOURCE = 'https://mcp.bench.example/mcp';
 export const BENCH_SCOPE = 'mcp:tickets:read';
 export const ACCESS_TOKEN_TTL_SECONDS = 300;
 
+export type GrantName = 'client_credentials' | 'refresh_token';
+export const GRANTS: readonly GrantName[] = ['client_credentials', 'refresh_token'];
+
 /** Sent to a server process (BENCH_SERVER_PLAN): the client's public key and how many refresh tokens to seed. */
 export interface ServerPlan {
   readonly publicJwk: JWK;
