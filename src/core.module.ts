@@ -5,6 +5,10 @@ import { AuditLog } from './common/audit/audit-log.js';
 import { Clock } from './common/clock/clock.js';
 import { RateLimiter } from './common/rate-limit/rate-limiter.js';
 import { ErrorFilter } from './common/errors/error.filter.js';
+import { ErrorResponder } from './common/errors/error-responder.js';
+import { formBodyReader, type FormBodyReader } from './common/http-server/body-parsers.js';
+import { clientAddressResolver, type ClientAddress } from './common/http-server/client-address.js';
+import { DirectRoutes } from './common/http-server/direct-routes.js';
 import { HealthController } from './common/health/health.controller.js';
 import { AppLogger } from './common/logging/app-logger.js';
 import type { AppConfig } from './config/app-config.js';
@@ -31,6 +35,11 @@ export interface SharedServices {
 }
 
 export const ROLE = Symbol('Role');
+/** The address a request came from, by the TRUST_PROXY rule (see clientAddressResolver). */
+export const CLIENT_ADDRESS = Symbol('ClientAddress');
+/** Reads a form body for a DirectRoute, with the BODY_LIMIT of every route. */
+export const FORM_BODY = Symbol('FormBody');
+export type { ClientAddress, FormBodyReader };
 
 @Global()
 @Module({})
@@ -51,6 +60,10 @@ export class CoreModule {
       { provide: DataSource, useValue: shared.dataSource },
       { provide: AppLogger, useValue: shared.logger },
       { provide: Clock, useValue: shared.clock },
+      { provide: ErrorResponder, useValue: new ErrorResponder(shared.logger) },
+      { provide: CLIENT_ADDRESS, useValue: clientAddressResolver(config.server.trustProxy) },
+      { provide: FORM_BODY, useValue: formBodyReader(config.server.bodyLimitBytes) },
+      DirectRoutes,
       CounterAndJtiWrites,
       RateLimiter,
       AuditLog,
@@ -58,7 +71,7 @@ export class CoreModule {
     return {
       module: CoreModule,
       controllers: [HealthController],
-      providers: [...providers, { provide: APP_FILTER, useFactory: (logger: AppLogger) => new ErrorFilter(logger), inject: [AppLogger] }],
+      providers: [...providers, { provide: APP_FILTER, useFactory: (responder: ErrorResponder) => new ErrorFilter(responder), inject: [ErrorResponder] }],
       exports: providers.map((provider) => ('provide' in provider ? provider.provide : provider)),
     };
   }

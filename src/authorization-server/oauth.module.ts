@@ -32,7 +32,7 @@ import { ClientCredentialsGrant } from './token/grants/client-credentials.grant.
 import { RefreshTokenGrant } from './token/grants/refresh-token.grant.js';
 import { TOKEN_GRANTS } from './token/grants/token-grant.js';
 import { OwnAccessTokens } from './token/own-access-tokens.js';
-import { TokenController } from './token/token.controller.js';
+import { TokenEndpoint } from './token/token.endpoint.js';
 import { oauthApiCors } from './oauth-cors.middleware.js';
 import { UsersRepository } from './users/users.repository.js';
 import { UsersService } from './users/users.service.js';
@@ -40,8 +40,9 @@ import { UsersService } from './users/users.service.js';
 /** OAuth 2.1 core: authorization endpoint with login and consent, token endpoint, revocation, introspection. */
 @Module({
   imports: [MetadataModule, KeysModule, ClientsModule],
-  controllers: [AuthorizeController, InteractionController, AccountController, TokenController, RevocationController, IntrospectionController],
+  controllers: [AuthorizeController, InteractionController, AccountController, RevocationController, IntrospectionController],
   providers: [
+    TokenEndpoint,
     UsersRepository,
     UsersService,
     SessionsService,

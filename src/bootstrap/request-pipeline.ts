@@ -1,5 +1,8 @@
-import type { NextFunction, Request, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { requestId as newRequestId } from '../common/crypto/random.js';
+import type { ClientAddress } from '../common/http-server/client-address.js';
+import { sendJson } from '../common/http-server/json-response.js';
+import { requestPath } from '../common/http-server/request-path.js';
 import type { AppLogger } from '../common/logging/app-logger.js';
 import { requestContext } from '../common/logging/request-context.js';
 
@@ -8,8 +11,9 @@ const INCOMING_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 const ENCODED_CONTROL = /%(?:[01][0-9a-f]|7f)/i;
 
 /**
- * The first middleware of every role: assigns the request id, logs one access line per request,
- * counts requests in flight and, once draining has begun, refuses new requests with 503.
+ * The first step of every request of a role, before any routing: assigns the request id, logs one
+ * access line per request, counts requests in flight and, once draining has begun, refuses new
+ * requests with 503.
  */
 export class RequestPipeline {
   private inFlight = 0;
@@ -19,26 +23,27 @@ export class RequestPipeline {
   constructor(
     private readonly role: string,
     private readonly logger: AppLogger,
+    private readonly clientAddress: ClientAddress,
   ) {}
 
   get active(): number {
     return this.inFlight;
   }
 
-  readonly middleware = (request: Request, response: Response, next: NextFunction): void => {
-    const incoming = request.header('x-request-id');
-    const requestId = incoming && INCOMING_ID.test(incoming) ? incoming : newRequestId();
+  readonly handle = (request: IncomingMessage, response: ServerResponse, next: () => void): void => {
+    const incoming = request.headers['x-request-id'];
+    const requestId = typeof incoming === 'string' && INCOMING_ID.test(incoming) ? incoming : newRequestId();
     response.setHeader('X-Request-Id', requestId);
     response.setHeader('X-Content-Type-Options', 'nosniff');
-    if (ENCODED_CONTROL.test(request.url)) {
+    if (ENCODED_CONTROL.test(request.url ?? '')) {
       response.setHeader('Cache-Control', 'no-store');
-      response.status(400).json({ error: 'invalid_request', error_description: 'The URL contains control characters.' });
+      sendJson(response, 400, { error: 'invalid_request', error_description: 'The URL contains control characters.' });
       return;
     }
     if (this.draining) {
       response.setHeader('Connection', 'close');
       response.setHeader('Retry-After', '1');
-      response.status(503).json({ error: 'temporarily_unavailable', error_description: 'The server is shutting down.' });
+      sendJson(response, 503, { error: 'temporarily_unavailable', error_description: 'The server is shutting down.' });
       return;
     }
     const started = process.hrtime.bigint();
@@ -49,20 +54,22 @@ export class RequestPipeline {
       if (finished) return;
       finished = true;
       this.inFlight -= 1;
-      this.logger.write(
-        'info',
-        'request',
-        {
-          method: request.method,
-          path: request.path,
-          status: response.statusCode,
-          ms: Number((process.hrtime.bigint() - started) / 1000n) / 1000,
-          ip: request.ip,
-          aborted: !response.writableFinished || undefined,
-        },
-        undefined,
-        context,
-      );
+      if (this.logger.isEnabled('info')) {
+        this.logger.write(
+          'info',
+          'request',
+          {
+            method: request.method,
+            path: requestPath(request),
+            status: response.statusCode,
+            ms: Number((process.hrtime.bigint() - started) / 1000n) / 1000,
+            ip: this.clientAddress(request),
+            aborted: !response.writableFinished || undefined,
+          },
+          undefined,
+          context,
+        );
+      }
       if (this.inFlight === 0) this.idleWaiters.splice(0).forEach((resolve) => resolve());
     };
     response.once('finish', done);

@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import type { Request } from 'express';
 import { AppLogger } from '../../common/logging/app-logger.js';
 import { RateLimiter, type DeferredChecks } from '../../common/rate-limit/rate-limiter.js';
 import type { RateLimitName } from '../../config/sections/rate-limits.js';
@@ -78,8 +77,9 @@ export class ClientAuthenticator {
     this.logger = logger.child('ClientAuthentication');
   }
 
-  async authenticate(params: OAuthParams, request: Request, options: AuthenticationOptions = {}): Promise<AuthenticatedClient> {
-    const authenticated = await this.identify(params, request, options);
+  /** `authorization`: the request's Authorization header, if any (client_secret_basic). */
+  async authenticate(params: OAuthParams, authorization: string | undefined, options: AuthenticationOptions = {}): Promise<AuthenticatedClient> {
+    const authenticated = await this.identify(params, authorization, options);
     // private_key_jwt counted the request together with its jti; every other method counts it here.
     if (options.clientRateLimit && authenticated.method !== 'private_key_jwt') {
       await this.rateLimiter.enforce({ rule: options.clientRateLimit, key: authenticated.client.clientId }, ...(options.deferred?.take() ?? []));
@@ -87,8 +87,7 @@ export class ClientAuthenticator {
     return authenticated;
   }
 
-  private async identify(params: OAuthParams, request: Request, options: AuthenticationOptions): Promise<AuthenticatedClient> {
-    const authorization = request.header('authorization');
+  private async identify(params: OAuthParams, authorization: string | undefined, options: AuthenticationOptions): Promise<AuthenticatedClient> {
     const usedBasic = authorization !== undefined;
     const fail = (detail: string, failure?: ClientAuthenticationFailed): never => {
       throw new ClientAuthenticationError(detail, usedBasic, failure?.resolutionReason, failure?.clientId);

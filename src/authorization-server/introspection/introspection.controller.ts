@@ -32,7 +32,7 @@ export class IntrospectionController {
   async introspect(@Req() request: Request, @Res({ passthrough: true }) response: Response): Promise<Record<string, unknown>> {
     response.setHeader('Cache-Control', 'no-store');
     const params = OAuthParams.fromForm(request.body, request.header('content-type'));
-    const { client } = await this.authenticator.authenticate(params, request);
+    const { client } = await this.authenticator.authenticate(params, request.header('authorization'));
     const token = params.require('token');
 
     const access = await this.accessTokens.verify(token);

@@ -30,7 +30,7 @@ export class RevocationController {
   async revoke(@Req() request: Request, @Res({ passthrough: true }) response: Response): Promise<void> {
     response.setHeader('Cache-Control', 'no-store');
     const params = OAuthParams.fromForm(request.body, request.header('content-type'));
-    const { client } = await this.authenticator.authenticate(params, request);
+    const { client } = await this.authenticator.authenticate(params, request.header('authorization'));
     const token = params.require('token');
     const hint = params.get('token_type_hint');
     if (hint !== undefined && !HINTS.includes(hint)) throw new UnsupportedTokenType('Only access_token and refresh_token can be revoked.');

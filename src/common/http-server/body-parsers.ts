@@ -1,5 +1,6 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
-import { ApiError } from '../common/errors/protocol-error.js';
+import { ApiError } from '../errors/protocol-error.js';
 import { assertAcceptableJson } from './json-guard.js';
 
 /** Turns a body-parser failure into a ProtocolError, so the error filter writes the usual JSON shape. */
@@ -27,16 +28,30 @@ function guarded(parser: RequestHandler, limit: number): RequestHandler {
     parser(request, response, (error?: unknown) => next(error ? toBodyError(error, limit) : undefined));
 }
 
-/**
- * JSON bodies (application/json and +json types) are parsed for the JSON APIs; form bodies are kept as
- * the raw string, because OAuth endpoints parse them by hand to refuse repeated parameters.
- */
+/** Form bodies are kept as the raw string, because OAuth endpoints parse them by hand to refuse repeated parameters. */
+const formParser = (limit: number) => express.text({ limit, type: 'application/x-www-form-urlencoded', defaultCharset: 'utf-8' });
+
+/** JSON bodies (application/json and +json types) are parsed for the JSON APIs; form bodies are read as text. */
 export function bodyParsers(limit: number): RequestHandler[] {
   return [
     guarded(
       express.json({ limit, type: ['application/json', 'application/*+json'], strict: true, verify: (_request, _response, raw) => assertAcceptableJson(raw) }),
       limit,
     ),
-    guarded(express.text({ limit, type: 'application/x-www-form-urlencoded', defaultCharset: 'utf-8' }), limit),
+    guarded(formParser(limit), limit),
   ];
+}
+
+/** Reads a form body as the router's parsers would (same limit, charsets and errors), for a DirectRoute. */
+export type FormBodyReader = (request: IncomingMessage, response: ServerResponse) => Promise<string | undefined>;
+
+export function formBodyReader(limit: number): FormBodyReader {
+  const parser = guarded(formParser(limit), limit);
+  return (request, response) =>
+    new Promise((resolve, reject) => {
+      parser(request as Request, response as Response, (error?: unknown) => {
+        if (error) reject(error);
+        else resolve(typeof (request as Request).body === 'string' ? ((request as Request).body as string) : undefined);
+      });
+    });
 }

@@ -1,4 +1,3 @@
-import type { Request } from 'express';
 import type { AuthenticatedClient } from '../../client-auth/client-authenticator.js';
 import type { OAuthParams } from '../../oauth-params/oauth-params.js';
 
@@ -14,7 +13,6 @@ export interface TokenResponse {
 export interface TokenRequest {
   readonly params: OAuthParams;
   readonly authenticated: AuthenticatedClient;
-  readonly request: Request;
 }
 
 /** One grant type of the token endpoint (one file per grant). */
