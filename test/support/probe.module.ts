@@ -1,5 +1,6 @@
-import { Body, Controller, Get, Module, Post, Query, Req } from '@nestjs/common';
+import { Body, Controller, Get, Injectable, Module, Post, Query, Req, type OnModuleInit } from '@nestjs/common';
 import type { Request } from 'express';
+import { DirectRoutes, type DirectRoute } from '../../src/common/http-server/direct-routes.js';
 import { InvalidClient, InvalidGrant } from '../../src/authorization-server/oauth-errors/oauth-errors.js';
 
 /** Test-only routes added to a role, to exercise the HTTP plumbing every real route relies on. */
@@ -37,5 +38,22 @@ class ProbeController {
   }
 }
 
-@Module({ controllers: [ProbeController] })
+/** A direct route with a bug: it rejects instead of answering. */
+@Injectable()
+class FailingDirectRoute implements DirectRoute, OnModuleInit {
+  readonly method = 'POST';
+  readonly path = '/probe/direct-failure';
+
+  constructor(private readonly routes: DirectRoutes) {}
+
+  onModuleInit(): void {
+    this.routes.add(this);
+  }
+
+  handle(): Promise<void> {
+    return Promise.reject(new Error('direct route bug (probe)'));
+  }
+}
+
+@Module({ controllers: [ProbeController], providers: [FailingDirectRoute] })
 export class ProbeModule {}

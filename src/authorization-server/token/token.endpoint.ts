@@ -33,8 +33,8 @@ interface TokenHttpRequest {
  * let it validate and issue. Responses are never cached (section 3.2.3).
  *
  * Served as a DirectRoute, ahead of the framework's router: it is the endpoint every client calls most,
- * and the router, the framework's handler pipeline and the response helpers cost about a fifth of its
- * CPU time (bench:token-endpoint). The route does what they did, in one place: the CORS header of the
+ * and the router, the framework's handler pipeline and the response helpers took about a third of its
+ * CPU time per token (bench:token-endpoint). The route does what they did, in one place: the CORS header of the
  * OAuth APIs, the shared form-body reader (same limit, charsets and errors), JSON out, and every error
  * through the same ErrorResponder as the framework's routes.
  */
