@@ -6,8 +6,8 @@ import { Clock } from './common/clock/clock.js';
 import { RateLimiter } from './common/rate-limit/rate-limiter.js';
 import { ErrorFilter } from './common/errors/error.filter.js';
 import { ErrorResponder } from './common/errors/error-responder.js';
-import { formBodyReader, type FormBodyReader } from './common/http-server/body-parsers.js';
-import { clientAddressResolver, type ClientAddress } from './common/http-server/client-address.js';
+import { formBodyReader } from './common/http-server/body-parsers.js';
+import { clientAddressResolver } from './common/http-server/client-address.js';
 import { DirectRoutes } from './common/http-server/direct-routes.js';
 import { HealthController } from './common/health/health.controller.js';
 import { AppLogger } from './common/logging/app-logger.js';
@@ -39,7 +39,6 @@ export const ROLE = Symbol('Role');
 export const CLIENT_ADDRESS = Symbol('ClientAddress');
 /** Reads a form body for a DirectRoute, with the BODY_LIMIT of every route. */
 export const FORM_BODY = Symbol('FormBody');
-export type { ClientAddress, FormBodyReader };
 
 @Global()
 @Module({})

@@ -1,4 +1,10 @@
+import type { ServerResponse } from 'node:http';
 import type { NextFunction, Request, Response } from 'express';
+
+/** The CORS answer of the OAuth APIs to an actual request (the token endpoint's DirectRoute sends it too). */
+export function allowAnyOrigin(response: ServerResponse): void {
+  response.setHeader('Access-Control-Allow-Origin', '*');
+}
 
 /**
  * Browser-based MCP clients (for example MCP Inspector) call the token, revocation and registration
@@ -6,7 +12,7 @@ import type { NextFunction, Request, Response } from 'express';
  * section 2.6 allows CORS here and forbids it at the authorization endpoint, which never gets these headers).
  */
 export function oauthApiCors(request: Request, response: Response, next: NextFunction): void {
-  response.setHeader('Access-Control-Allow-Origin', '*');
+  allowAnyOrigin(response);
   if (request.method === 'OPTIONS') {
     response.setHeader('Access-Control-Allow-Methods', 'POST, OPTIONS');
     response.setHeader('Access-Control-Allow-Headers', 'Authorization, Content-Type, DPoP');

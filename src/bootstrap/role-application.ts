@@ -5,10 +5,10 @@ import type { ServerResponse } from 'node:http';
 import express from 'express';
 import { AppModule } from '../app.module.js';
 import { bodyParsers } from '../common/http-server/body-parsers.js';
-import { clientAddressResolver } from '../common/http-server/client-address.js';
+import { proxyTrust, type ClientAddress } from '../common/http-server/client-address.js';
 import { DirectRoutes } from '../common/http-server/direct-routes.js';
 import type { Role } from '../config/sections/server.js';
-import type { SharedServices } from '../core.module.js';
+import { CLIENT_ADDRESS, type SharedServices } from '../core.module.js';
 import type { RequestHandler } from './listener.js';
 import { RequestPipeline } from './request-pipeline.js';
 
@@ -29,9 +29,8 @@ export async function createRoleApplication(role: Role, shared: SharedServices, 
   router.disable('x-powered-by');
   router.set('etag', false);
   router.set('query parser', 'simple');
-  // X-Forwarded-* is believed only from the configured proxies (clientAddressResolver applies the same list).
-  router.set('trust proxy', server.trustProxy.length > 0 ? [...server.trustProxy] : false);
-  const pipeline = new RequestPipeline(role, shared.logger.child('http'), clientAddressResolver(server.trustProxy));
+  // X-Forwarded-* is believed only from the configured proxies (the same rule as CLIENT_ADDRESS).
+  router.set('trust proxy', proxyTrust(server.trustProxy));
 
   const app = await NestFactory.create(AppModule.forRole(role, shared, extra[role]), new ExpressAdapter(router), {
     bodyParser: false,
@@ -40,6 +39,7 @@ export async function createRoleApplication(role: Role, shared: SharedServices, 
   });
   for (const parser of bodyParsers(server.bodyLimitBytes)) app.use(parser);
   await app.init();
+  const pipeline = new RequestPipeline(role, shared.logger.child('http'), app.get<ClientAddress>(CLIENT_ADDRESS));
   const directRoutes = app.get(DirectRoutes);
   const failed = (error: unknown, response: ServerResponse) => {
     shared.logger.failure('direct route failed', error, { role });

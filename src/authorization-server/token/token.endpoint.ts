@@ -1,12 +1,15 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Clock } from '../../common/clock/clock.js';
-import { CLIENT_ADDRESS, FORM_BODY, type ClientAddress, type FormBodyReader } from '../../core.module.js';
+import { CLIENT_ADDRESS, FORM_BODY } from '../../core.module.js';
 import { ErrorResponder } from '../../common/errors/error-responder.js';
+import type { FormBodyReader } from '../../common/http-server/body-parsers.js';
+import type { ClientAddress } from '../../common/http-server/client-address.js';
 import { DirectRoutes, type DirectRoute } from '../../common/http-server/direct-routes.js';
 import { sendJson } from '../../common/http-server/json-response.js';
 import { DeferredChecks, RateLimiter, type RateLimitCheck } from '../../common/rate-limit/rate-limiter.js';
 import { ClientAuthenticationError, ClientAuthenticator } from '../client-auth/client-authenticator.js';
+import { allowAnyOrigin } from '../oauth-cors.middleware.js';
 import { GrantsRepository } from '../grants/grants.repository.js';
 import { RefreshTokensRepository } from '../grants/refresh-tokens.repository.js';
 import { OAuthParams } from '../oauth-params/oauth-params.js';
@@ -61,8 +64,7 @@ export class TokenEndpoint implements DirectRoute, OnModuleInit {
   }
 
   async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    // Browser-based clients call this endpoint cross-origin; it takes no cookies (see oauthApiCors).
-    response.setHeader('Access-Control-Allow-Origin', '*');
+    allowAnyOrigin(response);
     response.setHeader('Cache-Control', 'no-store');
     response.setHeader('Pragma', 'no-cache');
     try {

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HttpException } from '@nestjs/common';
 import { isDatabaseUnavailable } from '../../persistence/database-errors.js';
+import { bodyParserError } from '../http-server/body-parsers.js';
 import { sendJson } from '../http-server/json-response.js';
 import { requestPath } from '../http-server/request-path.js';
 import type { AppLogger } from '../logging/app-logger.js';
@@ -13,30 +14,6 @@ interface WireError {
 }
 
 const GENERIC = { error: 'server_error', error_description: 'The server encountered an unexpected condition.' };
-
-/** Errors raised by the body parsers carry a `type` (body-parser) and a status. */
-function fromBodyParser(error: unknown): WireError | undefined {
-  const record = error as { type?: unknown; status?: unknown; limit?: unknown };
-  if (typeof record?.type !== 'string' || typeof record.status !== 'number') return undefined;
-  const invalid = (status: number, description: string): WireError => ({
-    status,
-    body: { error: 'invalid_request', error_description: description },
-    headers: {},
-  });
-  switch (record.type) {
-    case 'entity.too.large':
-      return invalid(413, `The request body is larger than ${record.limit} bytes.`);
-    case 'entity.parse.failed':
-      return invalid(400, 'The request body is not valid JSON.');
-    case 'encoding.unsupported':
-    case 'charset.unsupported':
-      return invalid(415, 'The request body encoding or charset is not supported.');
-    case 'parameters.too.many':
-      return invalid(413, 'The request has too many parameters.');
-    default:
-      return invalid(400, 'The request body could not be read.');
-  }
-}
 
 const HTTP_CODES: Record<number, string> = {
   400: 'invalid_request',
@@ -86,8 +63,10 @@ export class ErrorResponder {
     sendJson(response, wire.status, wire.body);
   }
 
-  private toWire(exception: unknown, request: IncomingMessage): WireError {
+  private toWire(thrown: unknown, request: IncomingMessage): WireError {
     const where = { method: request.method, path: requestPath(request) };
+    // The parsers are wrapped to throw ProtocolErrors already; one that is not gets the same mapping.
+    const exception = bodyParserError(thrown) ?? thrown;
     if (exception instanceof ProtocolError) {
       const level = exception.status >= 500 ? 'warn' : 'debug';
       this.logger.write(level, 'request refused', {
@@ -98,11 +77,6 @@ export class ErrorResponder {
         cause: exception.cause instanceof Error ? exception.cause.message : undefined,
       });
       return { status: exception.status, body: exception.toJSON(), headers: { ...exception.headers } };
-    }
-    const parsed = fromBodyParser(exception);
-    if (parsed) {
-      this.logger.debug('request body refused', { ...where, status: parsed.status, detail: (exception as Error).message });
-      return parsed;
     }
     if (exception instanceof HttpException) {
       const wire = fromHttpException(exception);

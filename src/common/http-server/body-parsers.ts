@@ -3,8 +3,8 @@ import express, { type NextFunction, type Request, type RequestHandler, type Res
 import { ApiError } from '../errors/protocol-error.js';
 import { assertAcceptableJson } from './json-guard.js';
 
-/** Turns a body-parser failure into a ProtocolError, so the error filter writes the usual JSON shape. */
-function toBodyError(error: unknown, limit: number): ApiError {
+/** Turns a body-parser failure into a ProtocolError, so the error responder writes the usual JSON shape. */
+function toBodyError(error: unknown, limit: unknown): ApiError {
   const type = (error as { type?: unknown })?.type;
   const invalid = (status: number, description: string) =>
     new ApiError(status, 'invalid_request', description, { detail: (error as Error)?.message });
@@ -18,9 +18,18 @@ function toBodyError(error: unknown, limit: number): ApiError {
     case 'encoding.unsupported':
     case 'charset.unsupported':
       return invalid(415, 'The request body encoding or charset is not supported.');
+    case 'parameters.too.many':
+      return invalid(413, 'The request has too many parameters.');
     default:
       return invalid(400, 'The request body could not be read.');
   }
+}
+
+/** A body-parser failure (it carries a string `type` and a numeric status) as a ProtocolError; anything else undefined. */
+export function bodyParserError(error: unknown): ApiError | undefined {
+  const record = error as { type?: unknown; status?: unknown; limit?: unknown } | undefined;
+  if (typeof record?.type !== 'string' || typeof record.status !== 'number') return undefined;
+  return toBodyError(error, record.limit);
 }
 
 function guarded(parser: RequestHandler, limit: number): RequestHandler {
